@@ -1,0 +1,6 @@
+/**
+ * Root.
+ *
+ * @module
+ */
+export * from "./data/mod.ts";
