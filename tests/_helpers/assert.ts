@@ -23,7 +23,9 @@ export function assertClose(
       : Object.is(a[i], e[i]);
     if (!ok) {
       throw new AssertionError({
-        message: `${message} at [${i}]: ${a[i]} is not close to ${e[i]} (atol ${atol}, rtol ${rtol})`,
+        message: `${message} at [${i}]: ${a[i]} is not close to ${
+          e[i]
+        } (atol ${atol}, rtol ${rtol})`,
         actual: a[i],
         expected: e[i],
       });

@@ -22,6 +22,8 @@ export function assertNoLeak(fn: () => tf.TensorContainer, label = "function"): 
   tf.dispose(out);
   const after = tf.memory().numTensors;
   if (after !== before) {
-    throw new Error(`${label} leaked ${after - before} tensor(s): ${before} before, ${after} after`);
+    throw new Error(
+      `${label} leaked ${after - before} tensor(s): ${before} before, ${after} after`,
+    );
   }
 }
