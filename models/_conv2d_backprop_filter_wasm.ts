@@ -1,0 +1,76 @@
+/**
+ * `Conv2DBackpropFilter` for the wasm backend, which ships without it (both
+ * conv2d and conv2dTranspose need it for their weight gradients).
+ *
+ * dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh·sH + kh − padTop, ow·sW + kw − padLeft, ci] · dy[b, oh, ow, co]
+ *
+ * is itself a convolution once batch and channels swap places: the input is x
+ * transposed to [Ci, H, W, B] (channels as batch, batch as channels), the
+ * filter is dy transposed to [OH, OW, B, Co], the original stride becomes the
+ * dilation and the output [Ci, KH, KW, Co] is transposed back. That runs on the
+ * backend's XNNPACK convolution instead of a scalar loop.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { composeKernel, type RefCountingBackend } from "./_compose_kernel.ts";
+
+interface Attrs {
+  strides: number | [number, number];
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dataFormat: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  filterShape: [number, number, number, number];
+}
+
+/** Padding of one spatial axis so the swapped convolution yields exactly `k` outputs. */
+function axisPlan(size: number, k: number, out: number, stride: number, before: number) {
+  const needed = (k - 1) + (out - 1) * stride + 1; // rows the taps touch, counted from −before
+  const keep = Math.min(size, needed - before); // rows of x actually read
+  const after = needed - before - keep; // zero rows needed past the end
+  return { keep, after };
+}
+
+function conv2dBackpropFilter(
+  args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap },
+): tf.TensorInfo {
+  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as Attrs;
+  if (dataFormat === "NCHW") {
+    throw new Error("Cannot compute Conv2DBackpropFilter on wasm: only NHWC data is supported");
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const rows = axisPlan(info.inHeight, kh, info.outHeight, sh, top);
+  const cols = axisPlan(info.inWidth, kw, info.outWidth, sw, left);
+  return composeKernel(args.backend as unknown as RefCountingBackend, [x, dy], (x4, dy4) => {
+    let xs = x4 as tf.Tensor4D;
+    if (rows.keep < info.inHeight || cols.keep < info.inWidth) {
+      xs = tf.slice(xs, [0, 0, 0, 0], [-1, rows.keep, cols.keep, -1]);
+    }
+    const xt = tf.transpose(xs, [3, 1, 2, 0]); // [Ci, H', W', B]
+    const ft = tf.transpose(dy4 as tf.Tensor4D, [1, 2, 0, 3]); // [OH, OW, B, Co]
+    const out = tf.conv2d(
+      xt,
+      ft,
+      1,
+      [[0, 0], [top, rows.after], [left, cols.after], [0, 0]],
+      "NHWC",
+      [sh, sw],
+    ); // [Ci, KH, KW, Co]
+    return tf.transpose(out, [1, 2, 0, 3]);
+  });
+}
+
+/** Kernel config registered for the wasm backend. */
+export const conv2dBackpropFilterWasm: tf.KernelConfig = {
+  kernelName: "Conv2DBackpropFilter",
+  backendName: "wasm",
+  kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc,
+};
