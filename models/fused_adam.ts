@@ -1,0 +1,192 @@
+import * as tf from "@tensorflow/tfjs";
+import { adamKernel } from "./_adam_wasm.ts";
+
+/** Options of {@link fusedAdam}; the same as `tf.train.adam`'s arguments. */
+export interface FusedAdamOptions {
+  /**
+   * Step size.
+   * @default 0.001
+   */
+  learningRate?: number;
+  /**
+   * Decay of the first-moment estimate.
+   * @default 0.9
+   */
+  beta1?: number;
+  /**
+   * Decay of the second-moment estimate.
+   * @default 0.999
+   */
+  beta2?: number;
+  /**
+   * Added to √v̂ in the denominator.
+   * @default the backend's epsilon (1e-7 on cpu and wasm), as tf.train.adam
+   */
+  epsilon?: number;
+}
+
+/** The fields of tf.AdamOptimizer this subclass reads (private in its typings). */
+interface AdamState {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+}
+
+/** The part of the wasm backend the fused pass uses. */
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+  getMemoryOffset(dataId: object): number;
+  wasm: { HEAPF32: Float32Array; asm: { memory: WebAssembly.Memory } };
+}
+
+const f32 = Math.fround;
+
+/**
+ * Adam whose update on the wasm backend is ONE pass over each variable's
+ * memory in the wasm heap (a hand-assembled SIMD loop reading parameter, gradient and both moments once,
+ * writing the three new buffers), instead of about twelve element-wise ops
+ * each allocating and sweeping a parameter-sized buffer. Every intermediate is
+ * rounded to float32 in tf.train.adam's order, so its results are identical to
+ * tf.train.adam's. On other backends it is tf.train.adam. It is a
+ * `tf.AdamOptimizer`, so its weights, config and serialisation are Adam's.
+ *
+ * @param options learning rate, β₁, β₂ and ε.
+ * @returns a `tf.AdamOptimizer`.
+ * @throws {RangeError} for a non-positive learning rate, β outside [0, 1) or a
+ *   negative ε.
+ *
+ * @example
+ * ```ts
+ * import { fusedAdam } from "@disentangle/vae/models";
+ * import * as tf from "@tensorflow/tfjs";
+ * import assert from "node:assert/strict";
+ *
+ * const w = tf.variable(tf.tensor1d([1, -2]));
+ * const optimizer = fusedAdam({ learningRate: 0.1 });
+ * optimizer.minimize(() => tf.sum(tf.square(w)));
+ * // Adam's first step moves every weight by the learning rate against its gradient's sign.
+ * const [a, b] = w.dataSync();
+ * assert.ok(Math.abs(a - 0.9) < 1e-6 && Math.abs(b + 1.9) < 1e-6);
+ * optimizer.dispose();
+ * w.dispose();
+ * ```
+ */
+export function fusedAdam(options: FusedAdamOptions = {}): tf.AdamOptimizer {
+  const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon } = options;
+  const action = "create the Adam optimizer";
+  if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
+    throw new RangeError(
+      `Cannot ${action}: learningRate must be a positive number, got ${learningRate}`,
+    );
+  }
+  for (const [name, b] of [["beta1", beta1], ["beta2", beta2]] as const) {
+    if (!(b >= 0 && b < 1)) {
+      throw new RangeError(`Cannot ${action}: ${name} must be in [0, 1), got ${b}`);
+    }
+  }
+  if (epsilon !== undefined && !(epsilon >= 0 && Number.isFinite(epsilon))) {
+    throw new RangeError(`Cannot ${action}: epsilon must be a non-negative number, got ${epsilon}`);
+  }
+  return new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon);
+}
+
+class FusedAdamOptimizer extends tf.AdamOptimizer {
+  override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+    if (tf.getBackend() !== "wasm") {
+      super.applyGradients(variableGradients);
+      return;
+    }
+    const self = this as unknown as AdamState;
+    const backend = tf.backend() as unknown as WasmBackend;
+    const engine = tf.engine();
+    const names = Array.isArray(variableGradients)
+      ? variableGradients.map((v) => v.name)
+      : Object.keys(variableGradients);
+    // Scalars exactly as tf.train.adam forms them (float32 tensors).
+    const b1 = f32(self.beta1), b2 = f32(self.beta2);
+    const c1 = f32(1 - self.beta1), c2 = f32(1 - self.beta2);
+    const eps = f32(self.epsilon), negLr = f32(-self.learningRate);
+    const kernel = adamKernel(backend.wasm.asm.memory);
+    const acc1 = self.accBeta1.dataSync()[0], acc2 = self.accBeta2.dataSync()[0];
+    const d1 = f32(1 - acc1), d2 = f32(1 - acc2);
+    names.forEach((name, i) => {
+      const value = engine.registeredVariables[name];
+      if (self.accumulatedFirstMoment[i] == null) {
+        self.accumulatedFirstMoment[i] = {
+          originalName: `${name}/m`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        };
+      }
+      if (self.accumulatedSecondMoment[i] == null) {
+        self.accumulatedSecondMoment[i] = {
+          originalName: `${name}/v`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        };
+      }
+      const gradient = Array.isArray(variableGradients)
+        ? variableGradients[i].tensor
+        : variableGradients[name];
+      if (gradient == null) return;
+      const m = self.accumulatedFirstMoment[i]!.variable;
+      const v = self.accumulatedSecondMoment[i]!.variable;
+      if (
+        value.dtype !== "float32" || gradient.dtype !== "float32" ||
+        gradient.size !== value.size
+      ) {
+        throw new TypeError(
+          `Cannot apply Adam to variable "${name}": needs float32 values and a gradient of its size, got ${value.dtype} [${value.shape}] and ${gradient.dtype} [${gradient.shape}]`,
+        );
+      }
+      const outs = [m, v, value].map((t) => backend.makeOutput(t.shape.slice(), "float32"));
+      // Offsets after every allocation: allocating may grow (and move) the heap.
+      const at = (t: { dataId: object }) => backend.getMemoryOffset(t.dataId) >> 2;
+      const heap = backend.wasm.HEAPF32;
+      const gi = at(gradient), mi = at(m), vi = at(v), pi = at(value);
+      const mo = at(outs[0]), vo = at(outs[1]), po = at(outs[2]);
+      const n = value.size, n4 = n & ~3;
+      kernel(
+        n4 * 4,
+        pi * 4,
+        gi * 4,
+        mi * 4,
+        vi * 4,
+        po * 4,
+        mo * 4,
+        vo * 4,
+        b1,
+        c1,
+        b2,
+        c2,
+        d1,
+        d2,
+        eps,
+        negLr,
+      );
+      for (let k = n4; k < n; k++) { // the last n mod 4 elements
+        const g = heap[gi + k];
+        const mk = f32(f32(heap[mi + k] * b1) + f32(g * c1));
+        const vk = f32(f32(heap[vi + k] * b2) + f32(f32(g * g) * c2));
+        heap[mo + k] = mk;
+        heap[vo + k] = vk;
+        const mh = f32(mk / d1), vh = f32(vk / d2);
+        const step = f32(f32(mh / f32(f32(Math.sqrt(vh)) + eps)) * negLr);
+        heap[po + k] = f32(step + heap[pi + k]);
+      }
+      [m, v, value].forEach((variable, j) => {
+        const t = engine.makeTensorFromTensorInfo(outs[j]);
+        variable.assign(t);
+        t.dispose();
+      });
+    });
+    tf.tidy(() => {
+      self.accBeta1.assign(tf.mul(self.accBeta1, self.beta1));
+      self.accBeta2.assign(tf.mul(self.accBeta2, self.beta2));
+    });
+    this.incrementIterations();
+  }
+}
