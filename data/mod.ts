@@ -1,14 +1,42 @@
 /**
- * Ground-truth factor data sets and loaders: the {@link GroundTruthData}
- * interface the metrics sample from.
+ * Data for training and scoring disentangled representations: the
+ * {@link Dataset} interface minibatches are drawn from, ground-truth factor
+ * data sets ({@link GroundTruthData}, {@link GroundTruthDataset}: procedural
+ * dSprites and Shapes, dSprites from its original .npz), MNIST, folders of
+ * images, numpy .npy/.npz readers and writers, seeded minibatches and
+ * splits, and the seeded generator ({@link createRng}) everything samples with.
  *
- * @example
+ * @example Seeded minibatches of procedural dSprites
  * ```ts
- * import type { GroundTruthData } from "@disentangle/vae/data";
- * const sizes: GroundTruthData["factorSizes"] = [3, 6, 40, 32, 32];
- * console.log(sizes.length); // 5
+ * import assert from "node:assert/strict";
+ * import { createDsprites, minibatches } from "@disentangle/vae/data";
+ * const dsprites = createDsprites();
+ * for await (const batch of minibatches(dsprites, { batchSize: 64, seed: 1 })) {
+ *   assert.deepEqual(batch.observations.shape, [64, 64, 64, 1]);
+ *   assert.equal(batch.indices.length, 64);
+ *   break;
+ * }
  * ```
  *
  * @module
  */
 export type { GroundTruthData, Observations, Rng } from "./ground_truth_data.ts";
+export type { Dataset, GroundTruthDataset } from "./dataset.ts";
+export { createRng, type RngState, type SeededRng } from "./create_rng.ts";
+export { createDsprites, type DspritesDataset } from "./dsprites.ts";
+export { createShapes, type ShapesDataset, type ShapesOptions } from "./shapes.ts";
+export {
+  type DataFor,
+  type Int64Mode,
+  type NpyArray,
+  type NpyData,
+  type NumberData,
+  readNpy,
+  type ReadNpyOptions,
+} from "./read_npy.ts";
+export { type NpzContents, readNpz, type ReadNpzOptions } from "./read_npz.ts";
+export { loadNpz, type LoadNpzOptions } from "./load_npz.ts";
+export { type NpyInput, writeNpy } from "./write_npy.ts";
+export { writeNpz, type WriteNpzOptions } from "./write_npz.ts";
+export { type Minibatch, minibatches, type MinibatchOptions } from "./minibatches.ts";
+export { type IndexSplit, splitIndices, type SplitIndicesOptions } from "./split_indices.ts";

@@ -1,0 +1,244 @@
+// Private: reading zip archives (as numpy's .npz): the central directory
+// (with zip64), stored and deflated entries streamed in chunks through the
+// runtime's DecompressionStream("deflate-raw"), CRC-32 checks.
+import { malformed } from "./_npy_format.ts";
+
+/** One member of the archive. */
+export interface ZipEntry {
+  name: string;
+  method: number;
+  flags: number;
+  crc32: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  localHeaderOffset: number;
+}
+
+const EOCD = 0x06054b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+
+/** Lists the entries of a zip archive held in `bytes`. */
+export function zipEntries(bytes: Uint8Array, name: string): ZipEntry[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = bytes.length;
+  if (n === 0) throw malformed(name, "the file is empty");
+  if (n >= 6 && bytes[0] === 0x93 && bytes[1] === 0x4e && bytes[2] === 0x55) {
+    throw malformed(name, "this is a .npy file, not a zip archive (.npz); read it with readNpy");
+  }
+  // The end-of-central-directory record is in the last 22 + 65535 bytes.
+  let eocd = -1;
+  for (let i = n - 22; i >= Math.max(0, n - 22 - 65535); i--) {
+    if (view.getUint32(i, true) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) {
+    throw malformed(
+      name,
+      bytes[0] === 0x50 && bytes[1] === 0x4b
+        ? "truncated zip archive (no end-of-central-directory record)"
+        : "not a zip archive (.npz)",
+    );
+  }
+  let count = view.getUint16(eocd + 10, true);
+  let cdSize = view.getUint32(eocd + 12, true);
+  let cdOffset = view.getUint32(eocd + 16, true);
+  const locator = eocd - 20;
+  if (locator >= 0 && view.getUint32(locator, true) === ZIP64_LOCATOR) {
+    const z = readU64(view, locator + 8, name);
+    if (z + 56 > n || view.getUint32(z, true) !== ZIP64_EOCD) {
+      throw malformed(name, "bad zip64 end-of-central-directory record");
+    }
+    count = readU64(view, z + 32, name);
+    cdSize = readU64(view, z + 40, name);
+    cdOffset = readU64(view, z + 48, name);
+  }
+  if (cdOffset + cdSize > n) {
+    throw malformed(name, `truncated zip archive (central directory at ${cdOffset} past the end)`);
+  }
+  const entries: ZipEntry[] = [];
+  let p = cdOffset;
+  for (let e = 0; e < count; e++) {
+    if (p + 46 > n || view.getUint32(p, true) !== CENTRAL) {
+      throw malformed(name, `bad zip central directory entry ${e}`);
+    }
+    const flags = view.getUint16(p + 8, true);
+    const method = view.getUint16(p + 10, true);
+    const crc32 = view.getUint32(p + 16, true);
+    let compressedSize = view.getUint32(p + 20, true);
+    let uncompressedSize = view.getUint32(p + 24, true);
+    const nameLength = view.getUint16(p + 28, true);
+    const extraLength = view.getUint16(p + 30, true);
+    const commentLength = view.getUint16(p + 32, true);
+    let localHeaderOffset = view.getUint32(p + 42, true);
+    const entryName = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLength));
+    // Zip64 extended information: the 64-bit values of the fields set to 0xFFFFFFFF, in order.
+    let x = p + 46 + nameLength;
+    const xEnd = x + extraLength;
+    while (x + 4 <= xEnd) {
+      const id = view.getUint16(x, true);
+      const size = view.getUint16(x + 2, true);
+      if (id === 0x0001) {
+        let q = x + 4;
+        if (uncompressedSize === 0xffffffff) {
+          uncompressedSize = readU64(view, q, name);
+          q += 8;
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = readU64(view, q, name);
+          q += 8;
+        }
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = readU64(view, q, name);
+      }
+      x += 4 + size;
+    }
+    entries.push({
+      name: entryName,
+      method,
+      flags,
+      crc32,
+      compressedSize,
+      uncompressedSize,
+      localHeaderOffset,
+    });
+    p = xEnd + commentLength;
+  }
+  return entries;
+}
+
+function readU64(view: DataView, at: number, name: string): number {
+  const v = view.getBigUint64(at, true);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw malformed(name, `zip64 field ${v} is too large`);
+  return Number(v);
+}
+
+/** The compressed bytes of an entry (after its local header). */
+export function entryPayload(bytes: Uint8Array, entry: ZipEntry, name: string): Uint8Array {
+  const at = entry.localHeaderOffset;
+  const what = `${name} (member ${entry.name})`;
+  if (at + 30 > bytes.length) throw malformed(what, "truncated zip archive (local header missing)");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(at, true) !== LOCAL) throw malformed(what, "bad zip local header");
+  const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
+  const end = start + entry.compressedSize;
+  if (end > bytes.length) {
+    throw malformed(
+      what,
+      `truncated zip archive: ${entry.compressedSize} bytes expected, ${
+        Math.max(0, bytes.length - start)
+      } present`,
+    );
+  }
+  return bytes.subarray(start, end);
+}
+
+/**
+ * Streams the uncompressed bytes of an entry in chunks, checking the size and
+ * (unless `verify` is false) the CRC-32 at the end.
+ */
+export async function* entryChunks(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  name: string,
+  verify = true,
+): AsyncGenerator<Uint8Array> {
+  const what = `${name} (member ${entry.name})`;
+  if (entry.flags & 1) throw malformed(what, "encrypted zip members are not supported");
+  const payload = entryPayload(bytes, entry, name);
+  let crc = 0xffffffff;
+  let total = 0;
+  const check = (chunk: Uint8Array): void => {
+    total += chunk.length;
+    if (total > entry.uncompressedSize) {
+      throw malformed(what, `corrupt zip member: more than ${entry.uncompressedSize} bytes`);
+    }
+    if (verify) crc = crc32Update(crc, chunk);
+  };
+  if (entry.method === 0) {
+    // Stored: hand out the bytes in place, in chunks so callers can overlap work.
+    const step = 1 << 24;
+    for (let i = 0; i < payload.length; i += step) {
+      const chunk = payload.subarray(i, Math.min(payload.length, i + step));
+      check(chunk);
+      yield chunk;
+    }
+  } else if (entry.method === 8) {
+    const input = new ReadableStream<BufferSource>({
+      start(controller) {
+        const step = 1 << 20;
+        for (let i = 0; i < payload.length; i += step) {
+          controller.enqueue(payload.slice(i, Math.min(payload.length, i + step)));
+        }
+        controller.close();
+      },
+    });
+    const reader = input.pipeThrough(new DecompressionStream("deflate-raw"))
+      .getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    try {
+      for (;;) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (e) {
+          throw malformed(what, `corrupt deflate data (${(e as Error).message})`);
+        }
+        if (result.done) break;
+        check(result.value);
+        yield result.value;
+      }
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+  } else {
+    throw malformed(
+      what,
+      `unsupported zip compression method ${entry.method} (stored and deflate are)`,
+    );
+  }
+  if (total !== entry.uncompressedSize) {
+    throw malformed(
+      what,
+      `truncated zip member: ${total} of ${entry.uncompressedSize} bytes`,
+    );
+  }
+  if (verify && ((crc ^ 0xffffffff) >>> 0) !== entry.crc32) {
+    throw malformed(what, "corrupt zip member: CRC-32 mismatch");
+  }
+}
+
+let table: Int32Array | undefined;
+
+/** Updates a running CRC-32 (start from 0xFFFFFFFF, finish by xor 0xFFFFFFFF). */
+export function crc32Update(crc: number, chunk: Uint8Array): number {
+  if (!table) {
+    // Slicing-by-4 tables: 4 × 256 entries.
+    table = new Int32Array(1024);
+    for (let i = 0; i < 256; i++) {
+      let c = i;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[i] = c;
+    }
+    for (let i = 0; i < 256; i++) {
+      for (let t = 1; t < 4; t++) {
+        const prev = table[(t - 1) * 256 + i];
+        table[t * 256 + i] = table[prev & 0xff] ^ (prev >>> 8);
+      }
+    }
+  }
+  const t = table;
+  let c = crc | 0;
+  let i = 0;
+  const n = chunk.length;
+  const end4 = n - (n % 4);
+  for (; i < end4; i += 4) {
+    c ^= chunk[i] | (chunk[i + 1] << 8) | (chunk[i + 2] << 16) | (chunk[i + 3] << 24);
+    c = t[768 + (c & 0xff)] ^ t[512 + ((c >>> 8) & 0xff)] ^ t[256 + ((c >>> 16) & 0xff)] ^
+      t[c >>> 24];
+  }
+  for (; i < n; i++) c = t[(c ^ chunk[i]) & 0xff] ^ (c >>> 8);
+  return c >>> 0;
+}
