@@ -8,11 +8,12 @@
  * taps kh = r + j·sH contribute, from dy row q − j. So each output phase r is a
  * stride-1 convolution of dy with a small sub-filter of ⌈KH/sH⌉ taps; stacking
  * the sH·sW phases as output channels makes the whole gradient ONE stride-1
- * convolution (XNNPACK) doing no multiply by an inserted zero, followed by a
- * depth-to-space rearrangement and a crop of the padding.
+ * convolution (XNNPACK) doing no multiply by an inserted zero, followed by one
+ * copy pass that interleaves the phases and crops the padding.
  */
 import * as tf from "@tensorflow/tfjs";
 import { composeKernel, type RefCountingBackend } from "./_compose_kernel.ts";
+import { depthToSpaceCrop } from "./_wasm_heap.ts";
 
 interface Attrs {
   inputShape: [number, number, number, number];
@@ -40,7 +41,7 @@ function conv2dBackpropInput(
   );
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
-  const [batch, oh, ow] = dy.shape;
+  const [, oh, ow] = dy.shape;
   const { top, left } = info.padInfo;
   const jh = Math.ceil(kh / sh), jw = Math.ceil(kw / sw); // taps per phase
   const qh = Math.ceil((h + top) / sh), qw = Math.ceil((w + left) / sw); // rows per phase
@@ -60,20 +61,10 @@ function conv2dBackpropInput(
       1,
       [[0, 0], [jh - 1, padBottom], [jw - 1, padRight], [0, 0]],
     ); // [B, OH + padBottom, OW + padRight, sh·sw·ci]
-    const [zh, zw] = [z.shape[1], z.shape[2]];
-    let y: tf.Tensor4D;
-    if (sh === 1 && sw === 1) {
-      y = z;
-    } else if (sh === sw) {
-      y = tf.depthToSpace(z, sh, "NHWC");
-    } else {
-      y = tf.reshape(
-        tf.transpose(tf.reshape(z, [batch, zh, zw, sh, sw, ci]), [0, 1, 3, 2, 4, 5]),
-        [batch, zh * sh, zw * sw, ci],
-      );
+    if (sh === 1 && sw === 1 && top === 0 && left === 0 && z.shape[1] === h && z.shape[2] === w) {
+      return z;
     }
-    if (top === 0 && left === 0 && y.shape[1] === h && y.shape[2] === w) return y;
-    return tf.slice(y, [0, top, left, 0], [batch, h, w, ci]);
+    return depthToSpaceCrop(z, sh, sw, top, left, h, w);
   });
 }
 
