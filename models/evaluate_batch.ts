@@ -43,7 +43,7 @@ export function evaluateBatch(vae: Vae, x: tf.Tensor, options: ObjectiveOptions)
   const resolved = resolveObjective(options, latentDim, action);
   const packed = tf.tidy(() => forward(vae, x, resolved, false).packed);
   try {
-    return unpack(packed.dataSync());
+    return unpack(packed.dataSync() as Float32Array);
   } finally {
     packed.dispose();
   }

@@ -59,12 +59,13 @@ export function trainStep(state: TrainState, x: tf.Tensor, options: ObjectiveOpt
   );
   let packed: tf.Tensor1D | undefined;
   try {
-    const { grads } = tf.variableGrads(() => {
+    const { value, grads } = tf.variableGrads(() => {
       const out = forward(vae, x, resolved, true);
       packed = tf.keep(out.packed);
       return out.loss;
     }, variables);
-    const values = packed!.dataSync();
+    value.dispose();
+    const values = packed!.dataSync() as Float32Array;
     const report = unpack(values);
     if (!Number.isFinite(report.loss)) {
       tf.dispose(grads);
