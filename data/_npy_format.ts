@@ -53,7 +53,7 @@ export function malformed(name: string, what: string): Error {
  */
 export function parseNpyHeader(bytes: Uint8Array, name: string): NpyHeader | number {
   if (bytes.length < 10) {
-    if (!startsWithMagic(bytes, bytes.length)) throw notNpy(bytes, name);
+    if (bytes.length === 0 || !startsWithMagic(bytes, bytes.length)) throw notNpy(bytes, name);
     return 10;
   }
   if (!startsWithMagic(bytes, 6)) throw notNpy(bytes, name);
