@@ -33,7 +33,7 @@ export interface ArchitectureInfo {
 }
 
 /** Seeded Glorot-uniform initialiser: a different, reproducible stream per layer. */
-function init(seed: number, layer: number): tf.initializers.Initializer {
+function init(seed: number, layer: number): ReturnType<typeof tf.initializers.glorotUniform> {
   return tf.initializers.glorotUniform({ seed: seed * 1000 + layer });
 }
 

@@ -22,15 +22,18 @@ export interface BuildVaeOptions {
   seed?: number;
 }
 
+/** tfjs's `tf.LayersModel` (named here so the documentation can link it). */
+export type LayersModel = tf.LayersModel;
+
 /** The two halves of a VAE built by {@link buildVae}. */
 export interface Vae {
   /**
    * Maps a batch [B, H, W, C] to [B, 2·latentDim]: columns 0..D−1 are the
    * posterior means μ, columns D..2D−1 the log variances log σ².
    */
-  encoder: tf.LayersModel;
+  encoder: LayersModel;
   /** Maps a batch of codes [B, latentDim] to logits [B, H, W, C] (no output activation). */
-  decoder: tf.LayersModel;
+  decoder: LayersModel;
 }
 
 function positiveInteger(value: unknown, what: string, action: string): number {

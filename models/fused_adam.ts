@@ -25,6 +25,9 @@ export interface FusedAdamOptions {
   epsilon?: number;
 }
 
+/** tfjs's `tf.AdamOptimizer` (named here so the documentation can link it). */
+export type AdamOptimizer = tf.AdamOptimizer;
+
 /** The fields of tf.AdamOptimizer this subclass reads (private in its typings). */
 interface AdamState {
   learningRate: number;
@@ -62,10 +65,11 @@ const f32 = Math.fround;
  *
  * @example
  * ```ts
- * import { fusedAdam } from "@disentangle/vae/models";
+ * import { fusedAdam, useBackend } from "@disentangle/vae/models";
  * import * as tf from "@tensorflow/tfjs";
  * import assert from "node:assert/strict";
  *
+ * await useBackend("wasm");
  * const w = tf.variable(tf.tensor1d([1, -2]));
  * const optimizer = fusedAdam({ learningRate: 0.1 });
  * optimizer.minimize(() => tf.sum(tf.square(w)));
@@ -74,9 +78,10 @@ const f32 = Math.fround;
  * assert.ok(Math.abs(a - 0.9) < 1e-6 && Math.abs(b + 1.9) < 1e-6);
  * optimizer.dispose();
  * w.dispose();
+ * await useBackend("cpu");
  * ```
  */
-export function fusedAdam(options: FusedAdamOptions = {}): tf.AdamOptimizer {
+export function fusedAdam(options: FusedAdamOptions = {}): AdamOptimizer {
   const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon } = options;
   const action = "create the Adam optimizer";
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
@@ -96,7 +101,9 @@ export function fusedAdam(options: FusedAdamOptions = {}): tf.AdamOptimizer {
 }
 
 class FusedAdamOptimizer extends tf.AdamOptimizer {
-  override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  override applyGradients(
+    variableGradients: Parameters<tf.AdamOptimizer["applyGradients"]>[0],
+  ): void {
     if (tf.getBackend() !== "wasm") {
       super.applyGradients(variableGradients);
       return;

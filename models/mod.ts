@@ -1,6 +1,53 @@
 /**
- * Placeholder.
+ * Models: encoder/decoder builders for the architectures of the disentanglement
+ * literature, backend selection, and what makes tfjs's wasm backend complete
+ * and fast for training.
+ *
+ * - {@link buildVae} builds `{ encoder, decoder }` as two `tf.LayersModel`s:
+ *   the encoder maps [B, H, W, C] to [B, 2·latentDim] (μ then log σ²), the
+ *   decoder maps [B, latentDim] to logits [B, H, W, C].
+ *   {@link listArchitectures} names the choices ("burgess", "locatello-mlp",
+ *   "seed000-conv", "mnist-mlp").
+ * - {@link useBackend} selects "wasm" (default), "cpu", "webgpu", "tensorflow"
+ *   or "tensorflow-gpu", loading each backend package only when asked for and
+ *   falling back (or throwing) with one line of advice when it is unavailable.
+ * - {@link registerWasmTrainingKernels} adds the wasm kernels training needs
+ *   (conv filter and input gradients, transposed matmuls) built on XNNPACK;
+ *   {@link fusedAdam} is Adam with one fused pass per variable on wasm.
+ *
+ * @example
+ * ```ts
+ * import { buildVae, fusedAdam, useBackend } from "@disentangle/vae/models";
+ * import * as tf from "@tensorflow/tfjs";
+ * import assert from "node:assert/strict";
+ *
+ * await useBackend("wasm");
+ * const { encoder, decoder } = buildVae("burgess", { inputShape: [32, 32, 1], latentDim: 4 });
+ * const x = tf.zeros([2, 32, 32, 1]);
+ * const optimizer = fusedAdam({ learningRate: 1e-3 });
+ * optimizer.minimize(() =>
+ *   tf.tidy(() => {
+ *     const stats = encoder.apply(x) as tf.Tensor2D;
+ *     const logits = decoder.apply(tf.slice(stats, [0, 0], [-1, 4])) as tf.Tensor;
+ *     return tf.mean(tf.sub(tf.softplus(logits), tf.mul(x, logits)));
+ *   }) as tf.Scalar
+ * );
+ * assert.equal(tf.getBackend(), "wasm");
+ * tf.dispose(x);
+ * optimizer.dispose();
+ * await useBackend("cpu");
+ * ```
  *
  * @module
  */
-export {};
+export { buildVae, type BuildVaeOptions, type LayersModel, type Vae } from "./build_vae.ts";
+export { type ArchitectureListing, listArchitectures } from "./list_architectures.ts";
+export { registerWasmTrainingKernels } from "./register_wasm_training_kernels.ts";
+export { type AdamOptimizer, fusedAdam, type FusedAdamOptions } from "./fused_adam.ts";
+export {
+  BACKEND_NAMES,
+  type BackendName,
+  type BackendSelection,
+  useBackend,
+  type UseBackendOptions,
+} from "./use_backend.ts";

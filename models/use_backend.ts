@@ -1,0 +1,191 @@
+import * as tf from "@tensorflow/tfjs";
+import { registerWasmTrainingKernels } from "./register_wasm_training_kernels.ts";
+
+/** Backends {@link useBackend} can select, in the order a command line lists them. */
+export const BACKEND_NAMES = ["wasm", "cpu", "webgpu", "tensorflow", "tensorflow-gpu"] as const;
+
+/** One of {@link BACKEND_NAMES}. */
+export type BackendName = typeof BACKEND_NAMES[number];
+
+/** Options of {@link useBackend}. */
+export interface UseBackendOptions {
+  /**
+   * When the requested backend cannot be loaded: `true` prints one warning
+   * line (what to install and how) and uses the wasm backend instead (the cpu
+   * backend if wasm itself fails); `false` throws an `Error` whose message is
+   * that line.
+   * @default false
+   */
+  fallback?: boolean;
+  /**
+   * Receives the warning line when falling back.
+   * @default console.warn
+   */
+  warn?: (line: string) => void;
+}
+
+/** What {@link useBackend} selected. */
+export interface BackendSelection {
+  /** The backend asked for. */
+  requested: BackendName;
+  /** The tfjs backend now active (`tf.getBackend()`), e.g. "wasm" or "tensorflow". */
+  active: string;
+  /** Whether the requested backend was unavailable and another one is used. */
+  fellBack: boolean;
+}
+
+const NATIVE_PACKAGES = {
+  "tensorflow": "@tensorflow/tfjs-node",
+  "tensorflow-gpu": "@tensorflow/tfjs-node-gpu",
+} as const;
+
+/** One-line advice for a native backend that did not load. */
+function nativeAdvice(name: "tensorflow" | "tensorflow-gpu"): string {
+  const pkg = NATIVE_PACKAGES[name];
+  const gpu = name === "tensorflow-gpu"
+    ? " It also needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1 installed."
+    : "";
+  return `Install it with \`deno add npm:${pkg}@4.22.0 && deno install --allow-scripts=npm:${pkg}\` ` +
+    `(its install script downloads libtensorflow, so it needs the internet), set ` +
+    `"nodeModulesDir": "auto" in deno.json and run Deno with --allow-ffi.${gpu}`;
+}
+
+function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const line = text.split("\n")[0].trim();
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+/** The cpu backend greets Node users once with advice that does not apply here. */
+function silenceCpuGreeting(): void {
+  const cpu = tf.findBackend("cpu") as unknown as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
+}
+
+async function loadWasm(): Promise<void> {
+  await import("@tensorflow/tfjs-backend-wasm");
+  registerWasmTrainingKernels();
+  if (!(await tf.setBackend("wasm"))) {
+    throw new Error("the wasm backend failed to initialise (its .wasm file could not be read)");
+  }
+}
+
+async function loadWebGpu(): Promise<void> {
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } })?.gpu;
+  if (gpu === undefined) throw new Error("this runtime has no WebGPU (navigator.gpu is missing)");
+  if ((await gpu.requestAdapter()) === null) {
+    throw new Error("no WebGPU adapter was found (no usable GPU or driver)");
+  }
+  await import("@tensorflow/tfjs-backend-webgpu");
+  if (!(await tf.setBackend("webgpu"))) throw new Error("the webgpu backend failed to initialise");
+}
+
+async function loadNative(name: "tensorflow" | "tensorflow-gpu"): Promise<void> {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  if (deno !== undefined && deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
+    throw new Error("Deno was not given --allow-ffi, which native TensorFlow needs");
+  }
+  // tfjs-node 4.22 calls util.isNullOrUndefined, which newer runtimes removed.
+  const util = (await import("node:util")).default as unknown as Record<string, unknown>;
+  if (typeof util.isNullOrUndefined !== "function") {
+    try {
+      util.isNullOrUndefined = (x: unknown) => x === null || x === undefined;
+    } catch { /* a frozen module: tfjs-node will report its own error */ }
+  }
+  // Built at run time so neither `deno check` nor `deno publish` needs the package.
+  const specifier = [NATIVE_PACKAGES[name]].join("");
+  try {
+    await import(specifier);
+  } catch (e) {
+    throw new Error(`${NATIVE_PACKAGES[name]} could not be loaded (${firstLine(e)})`);
+  }
+  if (tf.findBackendFactory("tensorflow") === null) {
+    throw new Error(
+      `${
+        NATIVE_PACKAGES[name]
+      } loaded but registered no "tensorflow" backend with this copy of tfjs (versions must both be 4.22.0)`,
+    );
+  }
+  if (!(await tf.setBackend("tensorflow"))) {
+    throw new Error("the tensorflow backend failed to initialise");
+  }
+}
+
+/**
+ * Selects the tfjs backend for training: `"wasm"` (the default, XNNPACK with
+ * SIMD, made complete and fast for training by
+ * {@link registerWasmTrainingKernels}, which this calls), `"cpu"` (pure JS,
+ * slow, the reference), `"webgpu"` (the runtime's WebGPU: a real GPU on a
+ * user's machine), `"tensorflow"` or `"tensorflow-gpu"` (native libtensorflow
+ * through `@tensorflow/tfjs-node` / `-node-gpu`, which this library does not
+ * depend on: they are loaded only when asked for and must be installed by the
+ * user). Every backend package is imported only when asked for.
+ *
+ * When the backend cannot be loaded, the reason and what to install come as
+ * one line: thrown as an `Error` message, or, with `fallback: true`, passed to
+ * `warn` before the wasm backend is used instead.
+ *
+ * @param name the backend to use.
+ * @param options whether to fall back, and where the warning goes.
+ * @returns what was requested and what is now active.
+ * @throws {RangeError} for a name not in {@link BACKEND_NAMES} (the message lists them).
+ * @throws {Error} when the backend is unavailable and `fallback` is false.
+ *
+ * @example
+ * ```ts
+ * import { useBackend } from "@disentangle/vae/models";
+ * import * as tf from "@tensorflow/tfjs";
+ * import assert from "node:assert/strict";
+ *
+ * const lines: string[] = [];
+ * const chosen = await useBackend("tensorflow", { fallback: true, warn: (l) => lines.push(l) });
+ * if (chosen.fellBack) {
+ *   assert.equal(chosen.active, "wasm");
+ *   assert.match(lines[0], /tfjs-node/); // says what to install and how
+ * }
+ * assert.equal(tf.getBackend(), chosen.active);
+ * await useBackend("cpu");
+ * ```
+ */
+export async function useBackend(
+  name: string,
+  options: UseBackendOptions = {},
+): Promise<BackendSelection> {
+  const { fallback = false, warn = console.warn } = options;
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new RangeError(
+      `Cannot use backend "${name}": unknown name; valid ones are ${
+        BACKEND_NAMES.map((n) => `"${n}"`).join(", ")
+      }`,
+    );
+  }
+  const requested = name as BackendName;
+  silenceCpuGreeting();
+  try {
+    if (requested === "wasm") await loadWasm();
+    else if (requested === "cpu") await tf.setBackend("cpu");
+    else if (requested === "webgpu") await loadWebGpu();
+    else await loadNative(requested);
+    return { requested, active: tf.getBackend(), fellBack: false };
+  } catch (e) {
+    let line = `Cannot use backend "${requested}": ${firstLine(e)}.`;
+    if (requested === "tensorflow" || requested === "tensorflow-gpu") {
+      line += ` ${nativeAdvice(requested)}`;
+    }
+    if (!fallback) throw new Error(line);
+    let active = "wasm";
+    if (requested === "wasm") {
+      await tf.setBackend("cpu");
+      active = "cpu";
+    } else {
+      try {
+        await loadWasm();
+      } catch {
+        await tf.setBackend("cpu");
+        active = "cpu";
+      }
+    }
+    warn(`warning: ${line} Using the ${active} backend instead.`);
+    return { requested, active: tf.getBackend(), fellBack: true };
+  }
+}
