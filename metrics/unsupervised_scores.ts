@@ -53,15 +53,17 @@ export interface UnsupervisedScoresResult {
  * @throws {RangeError} On fewer than 2 samples or dimensions, NaN/±Infinity, `bins` < 1,
  *   a constant code dimension, or linearly dependent dimensions.
  *
- * @example Two independent codes score near 0, a mixed pair does not
+ * @example Independent codes score 0; a code and its sum with another do not
  * ```ts
  * import { unsupervisedScores } from "@disentangle/vae/metrics";
  * import assert from "node:assert/strict";
  *
  * const grid = Array.from({ length: 400 }, (_, i) => [i % 20, Math.floor(i / 20)]);
  * assert.ok(unsupervisedScores(grid).gaussianTotalCorrelation < 1e-12);
- * const mixed = unsupervisedScores(grid.map(([a, b]) => [a + b, a - 0.5 * b]));
- * assert.ok(mixed.gaussianTotalCorrelation > 0.1 && mixed.mutualInfoScore > 0.1);
+ * // covariance [[2v, v], [v, v]]: correlation² = ½, so TC = −½ log(1 − ½)
+ * const mixed = unsupervisedScores(grid.map(([a, b]) => [a + b, a]));
+ * assert.ok(Math.abs(mixed.gaussianTotalCorrelation - 0.5 * Math.log(2)) < 1e-12);
+ * assert.ok(mixed.mutualInfoScore > 0.4);
  * ```
  */
 export function unsupervisedScores(
