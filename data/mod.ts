@@ -40,3 +40,8 @@ export { type NpyInput, writeNpy } from "./write_npy.ts";
 export { writeNpz, type WriteNpzOptions } from "./write_npz.ts";
 export { type Minibatch, minibatches, type MinibatchOptions } from "./minibatches.ts";
 export { type IndexSplit, splitIndices, type SplitIndicesOptions } from "./split_indices.ts";
+export {
+  type DspritesNpzDataset,
+  loadDspritesNpz,
+  type LoadDspritesNpzOptions,
+} from "./load_dsprites_npz.ts";
