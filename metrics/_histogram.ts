@@ -26,12 +26,15 @@ export function histogramEdges(lo: number, hi: number, bins: number): Float64Arr
 
 /**
  * Discretises one column into labels 1..bins (numpy `digitize` against all
- * histogram edges but the last). Values must be finite.
+ * histogram edges but the last). Values must be finite; a column whose range
+ * overflows float64 throws a RangeError naming `what` in an error of `action`.
  */
 export function discretizeColumn(
   col: ArrayLike<number>,
   bins: number,
   out: Int32Array = new Int32Array(col.length),
+  what = "a column",
+  action = "discretise codes",
 ): Int32Array {
   const n = col.length;
   let lo = Infinity, hi = -Infinity;
@@ -39,6 +42,11 @@ export function discretizeColumn(
     const v = col[i];
     if (v < lo) lo = v;
     if (v > hi) hi = v;
+  }
+  if (!Number.isFinite(hi - lo)) {
+    throw new RangeError(
+      `Cannot ${action}: ${what} spans ${lo}..${hi}, a range too wide for float64 histogram bins`,
+    );
   }
   const edges = histogramEdges(lo, hi, bins);
   const start = edges[0];

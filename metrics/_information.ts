@@ -20,9 +20,12 @@ export function codeFactorInformation(
   codes: Columns,
   factors: Columns,
   bins: number,
+  action: string,
 ): CodeFactorInformation {
   const scratch = new Int32Array(codes.n);
-  const codeLabels = codes.cols.map((c) => denseLabels(discretizeColumn(c, bins, scratch)));
+  const codeLabels = codes.cols.map((c, j) =>
+    denseLabels(discretizeColumn(c, bins, scratch, `codes column ${j}`, action))
+  );
   const factorLabels = factors.cols.map((c) => denseLabels(c));
   const mi = codeLabels.map((cl) => factorLabels.map((fl) => mutualInfoOf(cl, fl)));
   return { mi, factorLabels, factorEntropy: factorLabels.map(entropyOf) };

@@ -48,7 +48,9 @@ export function histogramDiscretize(
   const action = "discretise codes";
   checkInteger(bins, "bins", action, 1);
   const { n, d, cols } = checkMatrix(codes, "codes", action);
-  const labels = cols.map((c) => discretizeColumn(c, bins));
+  const labels = cols.map((c, j) =>
+    discretizeColumn(c, bins, undefined, `codes column ${j}`, action)
+  );
   const out: number[][] = new Array(n);
   for (let i = 0; i < n; i++) {
     const row = new Array<number>(d);

@@ -128,8 +128,10 @@ export function irs(
   if (activeCodes.length === 0) return result(0);
 
   // Group the samples by each factor's (discretised) value: counting sort.
-  const groupsOf = f.cols.map((col) => {
-    const labels = denseLabels(bins === null ? col : discretizeColumn(col, bins));
+  const groupsOf = f.cols.map((col, fk) => {
+    const labels = denseLabels(
+      bins === null ? col : discretizeColumn(col, bins, undefined, `factors column ${fk}`, action),
+    );
     const start = new Int32Array(labels.k + 1);
     for (const g of labels.index) start[g + 1]++;
     for (let g = 0; g < labels.k; g++) start[g + 1] += start[g];

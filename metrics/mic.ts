@@ -90,7 +90,7 @@ export function mic(
     inS[j] = 1;
     s.push(j);
   }
-  const { mi, factorLabels, factorEntropy } = codeFactorInformation(c, f, bins);
+  const { mi, factorLabels, factorEntropy } = codeFactorInformation(c, f, bins, action);
   requireFactorEntropy(factorLabels, factorEntropy, action);
   const perFactor = factorEntropy.map((h, k) => {
     let sum = 0;

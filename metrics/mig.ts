@@ -74,7 +74,7 @@ export function mig(
   const c = checkMatrix(codes, "codes", action, { minRows: 2, minCols: 2 });
   const f = checkLabels(factors, "factors", action, { minRows: 2 });
   checkSameRows(c, "codes", f, "factors", action);
-  const { mi, factorLabels, factorEntropy } = codeFactorInformation(c, f, bins);
+  const { mi, factorLabels, factorEntropy } = codeFactorInformation(c, f, bins, action);
   requireFactorEntropy(factorLabels, factorEntropy, action);
   const { perFactor, topCode } = gapsOf(mi, factorEntropy);
   return {

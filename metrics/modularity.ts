@@ -66,7 +66,7 @@ export function modularity(
   const c = checkMatrix(codes, "codes", action, { minRows: 2 });
   const f = checkLabels(factors, "factors", action, { minRows: 2, minCols: 2 });
   checkSameRows(c, "codes", f, "factors", action);
-  const { mi } = codeFactorInformation(c, f, bins);
+  const { mi } = codeFactorInformation(c, f, bins, action);
   const { score, perCode } = modularityFromMi(mi);
   return { score, perCode, mutualInfo: mi, bins, samples: c.n };
 }

@@ -48,5 +48,5 @@ export function mutualInfoMatrix(
   const c = checkMatrix(codes, "codes", action, { minRows: 2 });
   const f = checkLabels(factors, "factors", action, { minRows: 2 });
   checkSameRows(c, "codes", f, "factors", action);
-  return codeFactorInformation(c, f, bins).mi;
+  return codeFactorInformation(c, f, bins, action).mi;
 }

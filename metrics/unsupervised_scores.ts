@@ -97,7 +97,9 @@ export function unsupervisedScores(
   const { a, logDet } = checkCovariance(covariance, "the covariance of codes", action);
   const w = wassersteinOf(a);
   const scratch = new Int32Array(n);
-  const labels = cols.map((c) => denseLabels(discretizeColumn(c, bins, scratch)));
+  const labels = cols.map((c, j) =>
+    denseLabels(discretizeColumn(c, bins, scratch, `codes column ${j}`, action))
+  );
   let miSum = 0;
   for (let x = 0; x < d; x++) {
     for (let y = x + 1; y < d; y++) miSum += mutualInfoOf(labels[x], labels[y]);

@@ -86,3 +86,11 @@ Deno.test("histogramDiscretize: bad input names the argument", () => {
     /codes must be an array of rows/,
   );
 });
+
+Deno.test("histogramDiscretize: a range wider than float64 throws, naming the column", () => {
+  assertThrowsWith(
+    () => histogramDiscretize([[0, -1e308], [1, 1e308]]),
+    RangeError,
+    /Cannot discretise codes: codes column 1 spans -1e\+308\.\.1e\+308/,
+  );
+});

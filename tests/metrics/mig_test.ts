@@ -126,3 +126,11 @@ Deno.test("mig / mutualInfoMatrix: bad input names the argument", () => {
   );
   assertThrowsWith(() => mutualInfoMatrix(c, f, { bins: -3 }), RangeError, /bins/);
 });
+
+Deno.test("mig: a code range wider than float64 throws instead of mis-binning", () => {
+  assertThrowsWith(
+    () => mig([[0, -1e308], [1, 1e308]], [[0], [1]]),
+    RangeError,
+    /Cannot compute MIG: codes column 1 spans/,
+  );
+});
