@@ -1,0 +1,219 @@
+import { tf } from "../_helpers/tf.ts";
+import { assertClose } from "../_helpers/assert.ts";
+import { int, maxAbs, normals, rng, runOn, wasmDataIds } from "./_backends.ts";
+import assert from "node:assert/strict";
+
+type Pad = "same" | "valid" | tf.backend_util.ExplicitPadding;
+
+interface ConvCase {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  strides: [number, number];
+  pad: Pad;
+}
+
+/** Both backends agree to float32 rounding, relative to the output's scale. */
+function assertSame(wasm: Float32Array, cpu: Float32Array, label: string): void {
+  const scale = Math.max(1, maxAbs(cpu));
+  assertClose(wasm, cpu, { atol: 2e-6 * scale, rtol: 1e-5, message: label });
+}
+
+/** Random conv problems: odd and even sizes, non-square, strides 1–3 per axis, all paddings. */
+function convCases(count: number, seed: number): ConvCase[] {
+  const r = rng(seed);
+  const cases: ConvCase[] = [];
+  while (cases.length < count) {
+    const kh = int(r, 1, 5), kw = int(r, 1, 5);
+    const h = int(r, kh, 13), w = int(r, kw, 13);
+    const strides: [number, number] = [int(r, 1, 3), int(r, 1, 3)];
+    const kind = int(r, 0, 2);
+    const pad: Pad = kind === 0
+      ? "same"
+      : kind === 1
+      ? "valid"
+      : [[0, 0], [int(r, 0, 2), int(r, 0, 2)], [
+        int(r, 0, 2),
+        int(r, 0, 2),
+      ], [0, 0]];
+    cases.push({
+      x: [int(r, 1, 3), h, w, int(r, 1, 5)],
+      f: [kh, kw, 0, int(r, 1, 5)],
+      strides,
+      pad,
+    });
+    cases[cases.length - 1].f[2] = cases[cases.length - 1].x[3];
+  }
+  // Stride above the kernel with 'same' padding: the shipped wasm Conv2D returned zeros.
+  cases.push({ x: [1, 6, 6, 2], f: [2, 2, 2, 2], strides: [3, 3], pad: "same" });
+  // The shapes of the Burgess net's layers (batch 2 instead of 64).
+  cases.push({ x: [2, 64, 64, 1], f: [4, 4, 1, 32], strides: [2, 2], pad: "same" });
+  cases.push({ x: [2, 16, 16, 32], f: [4, 4, 32, 64], strides: [2, 2], pad: "same" });
+  return cases;
+}
+
+function describe(c: ConvCase): string {
+  return `x ${c.x} filter ${c.f} strides ${c.strides} pad ${JSON.stringify(c.pad)}`;
+}
+
+Deno.test("conv2d gradients (Conv2DBackpropInput, Conv2DBackpropFilter) on wasm equal cpu's", () => {
+  for (const [i, c] of convCases(40, 1).entries()) {
+    const xs = normals(c.x.reduce((a, b) => a * b), 100 + i);
+    const fs = normals(c.f.reduce((a, b) => a * b), 200 + i);
+    const compute = () => {
+      const x = tf.tensor4d(xs, c.x), f = tf.tensor4d(fs, c.f);
+      const y = tf.conv2d(x, f, c.strides, c.pad);
+      const dy = tf.tensor(normals(y.size, 300 + i), y.shape);
+      // d/dx and d/df of Σ y·dy are the two backprop kernels applied to dy.
+      const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), dy))
+      )([x, f]);
+      return [y, gx, gf];
+    };
+    const cpu = runOn("cpu", compute), wasm = runOn("wasm", compute);
+    for (const [k, name] of ["forward", "input gradient", "filter gradient"].entries()) {
+      assertSame(wasm[k], cpu[k], `${name} of ${describe(c)}`);
+    }
+  }
+});
+
+Deno.test("conv2dTranspose and its gradients on wasm equal cpu's", () => {
+  for (const [i, c] of convCases(25, 2).entries()) {
+    // conv2dTranspose maps the conv's output shape back to c.x.
+    const yShape = tf.tidy(() =>
+      tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D, c.strides, c.pad).shape
+    );
+    const outShape = yShape.reduce((a, b) => a * b);
+    const ys = normals(outShape, 400 + i), fs = normals(c.f.reduce((a, b) => a * b), 500 + i);
+    const upstream = normals(c.x.reduce((a, b) => a * b), 600 + i);
+    const compute = () => {
+      const y = tf.tensor4d(ys, yShape), f = tf.tensor4d(fs, c.f);
+      const u = tf.tensor(upstream, c.x);
+      const fn = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, c.x, c.strides, c.pad);
+      const [gy, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fn(a, b), u)))([
+        y,
+        f,
+      ]);
+      return [fn(y, f), gy, gf];
+    };
+    const cpu = runOn("cpu", compute), wasm = runOn("wasm", compute);
+    for (const [k, name] of ["forward", "input gradient", "filter gradient"].entries()) {
+      assertSame(wasm[k], cpu[k], `conv2dTranspose ${name} of ${describe(c)}`);
+    }
+  }
+});
+
+Deno.test("the dilated, explicitly padded conv2d the filter gradient is built on equals cpu's", () => {
+  const r = rng(3);
+  for (let i = 0; i < 15; i++) {
+    const shape: [number, number, number, number] = [
+      int(r, 1, 3),
+      int(r, 6, 14),
+      int(r, 6, 14),
+      int(
+        r,
+        1,
+        4,
+      ),
+    ];
+    const f: [number, number, number, number] = [
+      int(r, 1, 4),
+      int(r, 1, 4),
+      shape[3],
+      int(r, 1, 4),
+    ];
+    const dil: [number, number] = [int(r, 1, 3), int(r, 1, 3)];
+    const pad: Pad = [[0, 0], [int(r, 0, 3), int(r, 0, 3)], [int(r, 0, 3), int(r, 0, 3)], [0, 0]];
+    const xs = normals(shape.reduce((a, b) => a * b), 700 + i);
+    const fs = normals(f.reduce((a, b) => a * b), 800 + i);
+    const compute = () =>
+      tf.conv2d(tf.tensor4d(xs, shape), tf.tensor4d(fs, f), 1, pad, "NHWC", dil);
+    const [cpu] = runOn("cpu", compute), [wasm] = runOn("wasm", compute);
+    assertSame(wasm, cpu, `dilated conv x ${shape} filter ${f} dilation ${dil}`);
+  }
+});
+
+Deno.test("matMul with every transpose combination (BatchMatMul) and its gradients on wasm equal cpu's", () => {
+  const r = rng(4);
+  const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean; broadcast?: boolean }[] = [];
+  for (let i = 0; i < 24; i++) {
+    const m = int(r, 1, 40), k = int(r, 1, 40), n = int(r, 1, 40);
+    const ta = (i & 1) === 1, tb = (i & 2) === 2;
+    const batch = i % 8 < 4 ? [] : [int(r, 1, 3)];
+    const bBatch = i % 12 === 5 ? [1] : batch; // broadcasting a batch of one
+    cases.push({
+      a: [...batch, ...(ta ? [k, m] : [m, k])],
+      b: [...bBatch, ...(tb ? [n, k] : [k, n])],
+      ta,
+      tb,
+      broadcast: bBatch !== batch,
+    });
+  }
+  // Both sides of the A·Bᵀ choice: a small A against a big B, and the reverse.
+  cases.push({ a: [4, 300], b: [200, 300], ta: false, tb: true });
+  cases.push({ a: [200, 300], b: [4, 300], ta: false, tb: true });
+  for (const [i, c] of cases.entries()) {
+    const as = normals(c.a.reduce((x, y) => x * y), 900 + i);
+    const bs = normals(c.b.reduce((x, y) => x * y), 1000 + i);
+    const compute = () => {
+      const a = tf.tensor(as, c.a), b = tf.tensor(bs, c.b);
+      const y = tf.matMul(a, b, c.ta, c.tb);
+      // tfjs's own BatchMatMul gradient does not reduce broadcast batch axes: product only.
+      if (c.broadcast) return [y, y, y];
+      const dy = tf.tensor(normals(y.size, 1100 + i), y.shape);
+      const [ga, gb] = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+        tf.sum(tf.mul(tf.matMul(p, q, c.ta, c.tb), dy))
+      )([a, b]);
+      return [y, ga, gb];
+    };
+    const cpu = runOn("cpu", compute), wasm = runOn("wasm", compute);
+    for (const [k, name] of ["product", "gradient of a", "gradient of b"].entries()) {
+      assertSame(wasm[k], cpu[k], `${name}: a ${c.a} b ${c.b} ta ${c.ta} tb ${c.tb}`);
+    }
+  }
+});
+
+Deno.test("the wasm kernels free every intermediate: no tensor or buffer is left behind", () => {
+  tf.setBackend("wasm");
+  try {
+    const x = tf.randomNormal([2, 9, 7, 3], 0, 1, "float32", 1) as tf.Tensor4D;
+    const f = tf.randomNormal([3, 4, 3, 5], 0, 1, "float32", 2) as tf.Tensor4D;
+    const a = tf.randomNormal([6, 6], 0, 1, "float32", 3);
+    const run = () => {
+      const [gx, gf] = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, 2, "same")))
+      )([x, f]);
+      const ones = tf.ones([2, 5, 4, 5]) as tf.Tensor4D;
+      const t = tf.conv2dTranspose(ones, f, [2, 9, 7, 3], 2, "same");
+      const m = [
+        tf.matMul(a, a, true, false),
+        tf.matMul(a, a, false, true),
+        tf.matMul(a, a, true, true),
+      ];
+      tf.dispose([gx, gf, ones, t, ...m]);
+    };
+    run(); // first use compiles and caches
+    const tensors = tf.memory().numTensors, buffers = wasmDataIds();
+    for (let i = 0; i < 3; i++) run();
+    assert.equal(tf.memory().numTensors, tensors, "tensor count grew");
+    assert.equal(wasmDataIds(), buffers, "wasm buffer count grew");
+    tf.dispose([x, f, a]);
+  } finally {
+    tf.setBackend("cpu");
+  }
+});
+
+Deno.test("registering the kernels twice is harmless", async () => {
+  const { registerWasmTrainingKernels } = await import(
+    "../../models/register_wasm_training_kernels.ts"
+  );
+  const before = tf.getKernel("BatchMatMul", "wasm");
+  assert.deepEqual(registerWasmTrainingKernels(), [
+    "Conv2DBackpropFilter",
+    "Conv2DBackpropInput",
+    "BatchMatMul",
+    "Conv2D",
+    "FusedConv2D",
+  ]);
+  assert.equal(tf.getKernel("BatchMatMul", "wasm"), before);
+});
