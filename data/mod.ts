@@ -45,3 +45,5 @@ export {
   loadDspritesNpz,
   type LoadDspritesNpzOptions,
 } from "./load_dsprites_npz.ts";
+export { type IdxArray, readIdx, type ReadIdxOptions } from "./read_idx.ts";
+export { loadMnist, type LoadMnistOptions, type MnistDataset } from "./mnist.ts";
