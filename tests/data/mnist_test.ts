@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadMnist, readIdx } from "@disentangle/vae/data";
-import { assertRejectsWith } from "../_helpers/assert.ts";
+import { assertRejectsWith, assertThrowsWith } from "../_helpers/assert.ts";
 
 /** An IDX file: big-endian dimensions, then the bytes. */
 function idx(type: number, shape: number[], body: Uint8Array): Uint8Array {
@@ -44,8 +44,8 @@ Deno.test("loadMnist: the 10 000 bundled digits, labels 0..9, values in [0, 1]",
     assert.ok(ink > 20 && ink < 400, `image ${i}: ink ${ink}`);
   }
   assert.deepEqual(mnist.factors([0, 1001, 9999]), [[0], [1], [9]]);
-  await assertRejectsWith(
-    async () => mnist.observations([10000]),
+  assertThrowsWith(
+    () => mnist.observations([10000]),
     RangeError,
     /indices\[0\] = 10000 is outside 0\.\.9999/,
   );
