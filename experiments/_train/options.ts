@@ -1,0 +1,384 @@
+// The options of `deno task train`: one table gives each flag's type,
+// default and help, so parsing, config files, validation and --help agree.
+import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { CliError } from "./cli_error.ts";
+
+type Kind = "string" | "number" | "integer" | "boolean" | "list";
+
+interface OptionSpec {
+  readonly kind: Kind;
+  readonly default: unknown;
+  readonly help: string;
+  readonly choices?: readonly string[];
+  readonly min?: number;
+  /** Does a change of this option make a checkpoint incompatible? */
+  readonly affectsTraining?: boolean;
+}
+
+export const DATASETS = ["dsprites", "dsprites-npz", "shapes", "mnist", "image-folder"] as const;
+export const MODELS = ["burgess", "locatello-mlp", "seed000-conv", "mnist-mlp"] as const;
+export const OBJECTIVE_NAMES = ["beta-tcvae", "beta-vae", "vae", "capacity", "grouped"] as const;
+export const BACKENDS = ["wasm", "cpu", "webgpu", "tensorflow", "tensorflow-gpu"] as const;
+
+export const OPTIONS = {
+  config: { kind: "string", default: "", help: "JSON file with any of these options (flags win)" },
+  data: {
+    kind: "string",
+    default: "dsprites",
+    choices: DATASETS,
+    help:
+      "data set: procedural dSprites, the original dSprites .npz, seed-001 Shapes, MNIST, or a folder of images",
+    affectsTraining: true,
+  },
+  "data-path": {
+    kind: "string",
+    default: "",
+    help:
+      "file or folder for dsprites-npz (the .npz), mnist (IDX folder; default the bundled 10 000 digits), image-folder",
+    affectsTraining: true,
+  },
+  "image-size": {
+    kind: "integer",
+    default: 64,
+    min: 8,
+    help: "image side for shapes (28 or 64) and image-folder",
+    affectsTraining: true,
+  },
+  model: {
+    kind: "string",
+    default: "burgess",
+    choices: MODELS,
+    help: "encoder/decoder architecture",
+    affectsTraining: true,
+  },
+  objective: {
+    kind: "string",
+    default: "beta-tcvae",
+    choices: OBJECTIVE_NAMES,
+    help: "training objective",
+    affectsTraining: true,
+  },
+  "latent-dim": {
+    kind: "integer",
+    default: 10,
+    min: 1,
+    help: "latent dimensions",
+    affectsTraining: true,
+  },
+  beta: {
+    kind: "number",
+    default: 6,
+    min: 0,
+    help: "β: weight of the TC (beta-tcvae) or of the KL (beta-vae, grouped)",
+    affectsTraining: true,
+  },
+  alpha: {
+    kind: "number",
+    default: 1,
+    min: 0,
+    help: "α: weight of the index-code MI (beta-tcvae)",
+    affectsTraining: true,
+  },
+  gamma: {
+    kind: "number",
+    default: 1,
+    min: 0,
+    help:
+      "γ: weight of the dimension-wise KL (beta-tcvae); of |KL − C| (capacity, where 1000 is usual)",
+    affectsTraining: true,
+  },
+  "capacity-max": {
+    kind: "number",
+    default: 25,
+    min: 0,
+    help: "capacity objective: final C in nats",
+    affectsTraining: true,
+  },
+  "capacity-steps": {
+    kind: "integer",
+    default: 100_000,
+    min: 0,
+    help: "capacity objective: steps over which C rises linearly from 0",
+    affectsTraining: true,
+  },
+  "kl-warmup": {
+    kind: "integer",
+    default: 0,
+    min: 0,
+    help: "steps over which α, β and γ rise linearly from 0 to their values (0: none)",
+    affectsTraining: true,
+  },
+  estimator: {
+    kind: "string",
+    default: "mss",
+    choices: ["mws", "mss"],
+    help: "log q(z) estimator",
+    affectsTraining: true,
+  },
+  likelihood: {
+    kind: "string",
+    default: "bernoulli",
+    choices: ["bernoulli", "gaussian", "laplace"],
+    help: "observation model of the decoder",
+    affectsTraining: true,
+  },
+  "group-sizes": {
+    kind: "list",
+    default: [],
+    help: "grouped objective: latent group sizes, e.g. 3,3 (default: two halves)",
+    affectsTraining: true,
+  },
+  steps: { kind: "integer", default: 1500, min: 1, help: "training steps (minibatches)" },
+  "batch-size": {
+    kind: "integer",
+    default: 64,
+    min: 2,
+    help: "minibatch size",
+    affectsTraining: true,
+  },
+  lr: { kind: "number", default: 1e-3, min: 0, help: "Adam learning rate", affectsTraining: true },
+  seed: {
+    kind: "integer",
+    default: 0,
+    min: 0,
+    help: "seed of weights, shuffling and noise (same seed, same run)",
+    affectsTraining: true,
+  },
+  "validation-fraction": {
+    kind: "number",
+    default: 0.01,
+    min: 0,
+    help: "share of the data held out for validation",
+    affectsTraining: true,
+  },
+  backend: { kind: "string", default: "wasm", choices: BACKENDS, help: "tfjs backend" },
+  "backend-fallback": {
+    kind: "boolean",
+    default: true,
+    help: "if the backend cannot load, warn and use wasm (--no-backend-fallback: stop)",
+  },
+  out: { kind: "string", default: "runs", help: "folder that holds run folders" },
+  name: {
+    kind: "string",
+    default: "",
+    help: "run folder name (default: <data>-<objective>-<model>-seed<seed>)",
+  },
+  resume: {
+    kind: "boolean",
+    default: false,
+    help: "continue the run in <out>/<name> from its checkpoint",
+  },
+  "log-every": { kind: "integer", default: 50, min: 1, help: "steps between log lines (JSONL)" },
+  "eval-every": { kind: "integer", default: 500, min: 1, help: "steps between validation passes" },
+  "checkpoint-every": { kind: "integer", default: 500, min: 1, help: "steps between checkpoints" },
+  "metric-samples": {
+    kind: "integer",
+    default: 10_000,
+    min: 100,
+    help: "samples encoded for the final metrics",
+  },
+  "score-points": {
+    kind: "integer",
+    default: 1000,
+    min: 10,
+    help:
+      "training points of the β-VAE and FactorVAE scores (half as many to evaluate); 0 skips them",
+  },
+  help: { kind: "boolean", default: false, help: "print this help and exit" },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTIONS;
+
+/** The resolved options, camelCased. */
+export interface TrainConfig {
+  data: typeof DATASETS[number];
+  dataPath: string;
+  imageSize: number;
+  model: typeof MODELS[number];
+  objective: typeof OBJECTIVE_NAMES[number];
+  latentDim: number;
+  beta: number;
+  alpha: number;
+  gamma: number;
+  capacityMax: number;
+  capacitySteps: number;
+  klWarmup: number;
+  estimator: "mws" | "mss";
+  likelihood: "bernoulli" | "gaussian" | "laplace";
+  groupSizes: number[];
+  steps: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  validationFraction: number;
+  backend: typeof BACKENDS[number];
+  backendFallback: boolean;
+  out: string;
+  name: string;
+  resume: boolean;
+  logEvery: number;
+  evalEvery: number;
+  checkpointEvery: number;
+  metricSamples: number;
+  scorePoints: number;
+  config: string;
+  help: boolean;
+}
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** The options that decide what a checkpoint holds (a resume must match them). */
+export const TRAINING_KEYS: string[] = Object.entries(OPTIONS)
+  .filter(([, spec]) => (spec as OptionSpec).affectsTraining)
+  .map(([flag]) => camel(flag));
+
+function coerce(flag: string, spec: OptionSpec, raw: unknown, source: string): unknown {
+  const where = source === "flag" ? `--${flag}` : `"${flag}" in ${source}`;
+  const fail = (what: string) => {
+    throw new CliError(`Cannot read the options: ${where} ${what}, got ${JSON.stringify(raw)}`);
+  };
+  switch (spec.kind) {
+    case "boolean":
+      if (typeof raw === "boolean") return raw;
+      if (raw === "true") return true;
+      if (raw === "false") return false;
+      return fail("must be true or false");
+    case "list": {
+      const items = Array.isArray(raw)
+        ? raw
+        : typeof raw === "string" && raw !== ""
+        ? raw.split(",")
+        : raw === ""
+        ? []
+        : fail("must be a comma-separated list of integers");
+      const numbers = (items as unknown[]).map((v) => typeof v === "string" ? Number(v.trim()) : v);
+      if (!numbers.every((v) => typeof v === "number" && Number.isInteger(v) && v > 0)) {
+        fail("must be a comma-separated list of positive integers");
+      }
+      return numbers;
+    }
+    case "string":
+      if (typeof raw !== "string") fail("must be a string");
+      if (spec.choices && !spec.choices.includes(raw as string)) {
+        fail(`must be one of ${spec.choices.join(", ")}`);
+      }
+      return raw;
+    default: {
+      const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
+      if (typeof value !== "number" || Number.isNaN(value)) fail("must be a number");
+      const v = value as number;
+      if (!Number.isFinite(v)) fail("must be finite");
+      if (spec.kind === "integer" && !Number.isInteger(v)) fail("must be an integer");
+      if (spec.min !== undefined && v < spec.min) fail(`must be ≥ ${spec.min}`);
+      return v;
+    }
+  }
+}
+
+/** Parses command-line arguments (and the --config file they name) into a config. */
+export function parseTrainArgs(args: string[]): TrainConfig {
+  const parseOptions: Record<string, { type: "string" | "boolean" }> = {};
+  for (const [flag, spec] of Object.entries(OPTIONS)) {
+    parseOptions[flag] = { type: (spec as OptionSpec).kind === "boolean" ? "boolean" : "string" };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: parseOptions,
+      allowPositionals: false,
+      allowNegative: true,
+      strict: true,
+    });
+  } catch (e) {
+    const message = (e as Error).message.split("\n")[0];
+    const unknown = message.match(/Unknown option '([^']+)'/);
+    throw new CliError(
+      unknown
+        ? `Cannot read the options: unknown option ${unknown[1]} (see --help for the list)`
+        : `Cannot read the options: ${message}`,
+    );
+  }
+  const values = parsed.values as Record<string, unknown>;
+  const config: Record<string, unknown> = {};
+  for (const [flag, spec] of Object.entries(OPTIONS)) {
+    config[camel(flag)] = (spec as OptionSpec).default;
+  }
+  const file = values.config as string | undefined;
+  if (file) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, "utf8"));
+    } catch (e) {
+      const reason = (e as { code?: string }).code === "ENOENT"
+        ? "the file does not exist"
+        : (e as Error).message;
+      throw new CliError(`Cannot read the config file ${file}: ${reason}`);
+    }
+    if (json === null || typeof json !== "object" || Array.isArray(json)) {
+      throw new CliError(
+        `Cannot read the config file ${file}: it must hold a JSON object of options`,
+      );
+    }
+    for (const [key, raw] of Object.entries(json)) {
+      const flag = key.includes("-") ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      const spec = (OPTIONS as Record<string, OptionSpec>)[flag];
+      if (!spec || flag === "config") {
+        throw new CliError(
+          `Cannot read the config file ${file}: unknown option "${key}" (see --help)`,
+        );
+      }
+      config[camel(flag)] = coerce(flag, spec, raw, file);
+    }
+  }
+  for (const [flag, raw] of Object.entries(values)) {
+    const spec = (OPTIONS as Record<string, OptionSpec>)[flag];
+    config[camel(flag)] = coerce(flag, spec, raw, "flag");
+  }
+  const c = config as unknown as TrainConfig;
+  if (c.validationFraction >= 1) {
+    throw new CliError(
+      `Cannot read the options: --validation-fraction must be < 1, got ${c.validationFraction}`,
+    );
+  }
+  if (c.groupSizes.length > 0 && c.groupSizes.reduce((a, b) => a + b, 0) !== c.latentDim) {
+    throw new CliError(
+      `Cannot read the options: --group-sizes ${c.groupSizes.join(",")} add up to ${
+        c.groupSizes.reduce((a, b) => a + b, 0)
+      }, not --latent-dim ${c.latentDim}`,
+    );
+  }
+  if ((c.data === "dsprites-npz" || c.data === "image-folder") && c.dataPath === "") {
+    throw new CliError(`Cannot read the options: --data ${c.data} needs --data-path`);
+  }
+  if (c.name === "") c.name = `${c.data}-${c.objective}-${c.model}-seed${c.seed}`;
+  return c;
+}
+
+/** The --help text. */
+export function trainHelp(): string {
+  const lines = [
+    "Train a disentangled VAE and write a run folder (config, JSONL log, checkpoints, model, images, metrics).",
+    "",
+    "Usage: deno task train [options]",
+    "",
+    "Options (a --config JSON file may set any of them, by flag name or camelCase):",
+  ];
+  for (const [flag, spec] of Object.entries(OPTIONS) as [string, OptionSpec][]) {
+    const value = spec.kind === "boolean"
+      ? ""
+      : spec.kind === "list"
+      ? " LIST"
+      : spec.kind === "string"
+      ? " TEXT"
+      : " N";
+    const def = spec.kind === "boolean" || spec.default === "" ||
+        (Array.isArray(spec.default) && spec.default.length === 0)
+      ? ""
+      : ` (default ${spec.default})`;
+    const choices = spec.choices ? ` [${spec.choices.join("|")}]` : "";
+    lines.push(`  --${flag}${value}`.padEnd(30) + ` ${spec.help}${choices}${def}`);
+  }
+  return lines.join("\n");
+}

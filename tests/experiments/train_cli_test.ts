@@ -1,0 +1,180 @@
+import { assertThrowsWith } from "../_helpers/assert.ts";
+import { parseTrainArgs } from "../../experiments/_train/options.ts";
+import { CliError } from "../../experiments/_train/cli_error.ts";
+
+const TRAIN = new URL("../../experiments/train.ts", import.meta.url).pathname;
+
+async function train(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", TRAIN, ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+function assertOneLineError(result: { code: number; stderr: string }, pattern: RegExp) {
+  const lines = result.stderr.trim().split("\n").filter((l) => !l.startsWith("warning"));
+  if (result.code === 0) throw new Error("expected a non-zero exit");
+  if (lines.length !== 1 || !pattern.test(lines[0]) || /\n\s+at /.test(result.stderr)) {
+    throw new Error(`expected one error line matching ${pattern}, got:\n${result.stderr}`);
+  }
+}
+
+Deno.test("parseTrainArgs applies defaults, flags and config files, and names bad values", async () => {
+  const c = parseTrainArgs([]);
+  if (
+    c.data !== "dsprites" || c.objective !== "beta-tcvae" || c.beta !== 6 || c.backend !== "wasm"
+  ) {
+    throw new Error(`unexpected defaults: ${JSON.stringify(c)}`);
+  }
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/c.json`,
+      JSON.stringify({ latentDim: 6, "group-sizes": [3, 3], beta: 2 }),
+    );
+    const d = parseTrainArgs([
+      "--config",
+      `${dir}/c.json`,
+      "--beta",
+      "4",
+      "--objective",
+      "grouped",
+    ]);
+    if (d.latentDim !== 6 || d.beta !== 4 || d.groupSizes.join() !== "3,3") {
+      throw new Error(`config file or flags ignored: ${JSON.stringify(d)}`);
+    }
+    await Deno.writeTextFile(`${dir}/bad.json`, JSON.stringify({ beta: "six" }));
+    assertThrowsWith(
+      () => parseTrainArgs(["--config", `${dir}/bad.json`]),
+      CliError,
+      /"beta" in .*bad\.json must be a number, got "six"/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  assertThrowsWith(
+    () => parseTrainArgs(["--model", "resnet"]),
+    CliError,
+    /--model must be one of burgess, locatello-mlp/,
+  );
+  assertThrowsWith(
+    () => parseTrainArgs(["--steps", "1.5"]),
+    CliError,
+    /--steps must be an integer, got "1\.5"/,
+  );
+  assertThrowsWith(() => parseTrainArgs(["--lr=-1"]), CliError, /--lr must be ≥ 0/);
+  assertThrowsWith(
+    () => parseTrainArgs(["--latent-dim", "6", "--group-sizes", "2,2"]),
+    CliError,
+    /--group-sizes 2,2 add up to 4, not --latent-dim 6/,
+  );
+  assertThrowsWith(() => parseTrainArgs(["--data", "image-folder"]), CliError, /needs --data-path/);
+});
+
+Deno.test("the train command answers bad input with one line and a non-zero exit", async () => {
+  assertOneLineError(
+    await train(["--bogus"]),
+    /^error: Cannot read the options: unknown option --bogus/,
+  );
+  assertOneLineError(await train(["--model", "vgg"]), /^error: .*--model must be one of/);
+  assertOneLineError(
+    await train(["--config", "/no/such/file.json"]),
+    /^error: Cannot read the config file \/no\/such\/file\.json: the file does not exist/,
+  );
+  assertOneLineError(
+    await train([
+      "--data",
+      "dsprites-npz",
+      "--data-path",
+      "/no/such/dsprites.npz",
+      "--out",
+      await Deno.makeTempDir(),
+    ]),
+    /^error: Cannot .*\/no\/such\/dsprites\.npz/,
+  );
+});
+
+Deno.test("--help lists every option with its default", async () => {
+  const { code, stdout } = await train(["--help"]);
+  if (
+    code !== 0 || !/--beta N .*\(default 6\)/.test(stdout) ||
+    !/--backend TEXT .*wasm\|cpu/.test(stdout)
+  ) {
+    throw new Error(`unexpected help:\n${stdout}`);
+  }
+});
+
+Deno.test("a tiny run writes a complete run folder, and --resume continues it", async () => {
+  const out = await Deno.makeTempDir();
+  const common = [
+    "--data",
+    "shapes",
+    "--image-size",
+    "28",
+    "--model",
+    "mnist-mlp",
+    "--latent-dim",
+    "4",
+    "--out",
+    out,
+    "--name",
+    "tiny",
+    "--log-every",
+    "2",
+    "--eval-every",
+    "4",
+    "--checkpoint-every",
+    "4",
+    "--metric-samples",
+    "300",
+    "--score-points",
+    "20",
+    "--batch-size",
+    "16",
+  ];
+  try {
+    const first = await train([...common, "--steps", "4"]);
+    if (first.code !== 0) throw new Error(`first run failed:\n${first.stderr}`);
+    const run = `${out}/tiny`;
+    for (
+      const f of [
+        "config.json",
+        "log.jsonl",
+        "summary.json",
+        "status.json",
+        "model/vae.json",
+        "model/encoder/model.json",
+        "images/reconstructions.png",
+        "images/samples.png",
+        "images/traversals.png",
+        "checkpoint/state.json",
+      ]
+    ) {
+      await Deno.stat(`${run}/${f}`);
+    }
+    const status = JSON.parse(await Deno.readTextFile(`${run}/status.json`));
+    if (status.state !== "complete") throw new Error(`status ${status.state}`);
+    const again = await train([...common, "--steps", "4"]);
+    assertOneLineError(again, /already exists and holds a finished run/);
+    const changed = await train([...common, "--steps", "8", "--resume", "--beta", "2"]);
+    assertOneLineError(changed, /Cannot resume .*options differ .*beta 6 → 2/);
+    const resumed = await train([...common, "--steps", "8", "--resume"]);
+    if (resumed.code !== 0) throw new Error(`resume failed:\n${resumed.stderr}`);
+    const steps = (await Deno.readTextFile(`${run}/log.jsonl`)).trim().split("\n")
+      .map((l) => JSON.parse(l)).filter((r) => r.train).map((r) => r.step);
+    if (steps.join() !== "2,4,6,8") throw new Error(`log steps ${steps}`);
+    const summary = JSON.parse(await Deno.readTextFile(`${run}/summary.json`));
+    if (summary.steps !== 8 || typeof summary.metrics.scores.mig !== "number") {
+      throw new Error(`summary: ${JSON.stringify(summary).slice(0, 300)}`);
+    }
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
