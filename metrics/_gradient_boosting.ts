@@ -111,29 +111,33 @@ function scanFeature(
 ): boolean {
   const m = en - st;
   let best = -Infinity;
-  let bestThr = 0;
+  let bestPos = -1;
   let sl = residual[rows[st]];
+  let prev = vals[st];
   for (let p = st + 1; p < en; p++) {
     const v = vals[p];
-    const prev = vals[p - 1];
     if (v > prev + FEATURE_THRESHOLD) {
+      // n_R·s_L − n_L·s_R = m·s_L − n_L·total; proxy = diff² / (n_L·n_R),
+      // compared without dividing (n_L·n_R > 0) and divided only on a win.
       const nL = p - st;
-      const nR = m - nL;
-      const diff = nR * sl - nL * (total - sl);
-      const q = nL * nR;
-      // proxy = diff² / q; compared without dividing (q > 0), divided only on a win.
+      const diff = m * sl - nL * total;
+      const q = nL * (m - nL);
       if (diff * diff > best * q) {
         best = diff * diff / q;
-        let thr = (prev + v) / 2;
-        if (thr >= v || !Number.isFinite(thr)) thr = prev;
-        bestThr = thr;
+        bestPos = p;
       }
     }
+    prev = v;
     sl += residual[rows[p]];
   }
+  if (bestPos < 0) return false;
+  const lo = vals[bestPos - 1];
+  const hi = vals[bestPos];
+  let thr = (lo + hi) / 2;
+  if (thr >= hi || !Number.isFinite(thr)) thr = lo;
   out[0] = best;
-  out[1] = bestThr;
-  return best > -Infinity;
+  out[1] = thr;
+  return true;
 }
 
 /** Stable partition of [st, en): rows with goLeft first; returns the split point. */

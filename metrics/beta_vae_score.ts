@@ -5,6 +5,11 @@ import { metricRng } from "./_rng.ts";
 import { makeSampler, type Sampler } from "./_sample_codes.ts";
 import { checkInteger } from "./_validate.ts";
 
+// The sample-based scores take the data interface of `data/`; its types are
+// re-exported (type-only: metrics/ still loads no code from outside itself) so
+// that the metrics module documents everything its signatures mention.
+export type { GroundTruthData, Observations, Rng } from "../data/ground_truth_data.ts";
+
 /**
  * A representation to score: maps a batch of observations to one code row per
  * observation, `[n][D]` (for example the encoder means). May be async.

@@ -57,16 +57,33 @@ const C = 0.01;
  * non-finite values, fewer than 2 rows, fewer than 2 code dimensions, or a
  * factor that is constant in the training split (naming the factor).
  *
- * @example A code that copies each factor into its own dimension
+ * With discrete factors the gap is bounded by 1 − (chance accuracy) even for
+ * a perfect code, and a one-vs-rest linear rule on a single dimension cannot
+ * isolate the middle values of a many-valued factor, so discrete SAP scores
+ * are small for such factors (as published ones are).
+ *
+ * @example Binary factors copied into their own dimensions
  * ```ts
  * import { sap } from "@disentangle/vae/metrics";
  * import assert from "node:assert/strict";
  *
- * const factors = Array.from({ length: 200 }, (_, i) => [i % 4, Math.floor(i / 4) % 5]);
+ * const factors = Array.from({ length: 200 }, (_, i) => [i % 2, Math.floor(i / 2) % 2]);
  * const codes = factors.map(([a, b]) => [a, b]);
  * const { score, matrix } = sap({ codes, factors }, { codes, factors });
- * assert.ok(score > 0.5);
- * assert.equal(matrix.length, 2); // one row per code dimension
+ * // Each code predicts its own factor perfectly and the other one at chance.
+ * assert.deepEqual(matrix, [[1, 0.5], [0.5, 1]]);
+ * assert.equal(score, 0.5);
+ * ```
+ *
+ * @example Continuous factors: squared correlations
+ * ```ts
+ * import { sap } from "@disentangle/vae/metrics";
+ * import assert from "node:assert/strict";
+ *
+ * const factors = Array.from({ length: 200 }, (_, i) => [(i % 10) / 10, Math.floor(i / 10) / 20]);
+ * const codes = factors.map(([a, b]) => [2 * a + 1, -b]);
+ * const { score } = sap({ codes, factors }, { codes, factors }, { continuous: true });
+ * assert.ok(score > 0.99);
  * ```
  *
  * @param train Codes and factors the classifiers are fitted on.
