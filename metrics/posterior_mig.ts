@@ -7,7 +7,7 @@ import { mixtureEntropy } from "./_mixture_entropy.ts";
 import { gapsOf } from "./_gap.ts";
 
 /** A diagonal Gaussian posterior q(z|x) per sample: means and log-variances, both `[N][D]`. */
-export interface GaussianPosterior {
+export interface PosteriorArrays {
   /** `[N][D]` posterior means μ. */
   readonly mean: ReadonlyArray<ArrayLike<number>>;
   /** `[N][D]` posterior log-variances log σ² (natural log). */
@@ -103,7 +103,7 @@ export interface PosteriorMigResult {
  * ```
  */
 export function posteriorMig(
-  posterior: GaussianPosterior,
+  posterior: PosteriorArrays,
   factors: ReadonlyArray<ArrayLike<number>>,
   { samples = 10_000, seed = 0 }: PosteriorMigOptions = {},
 ): PosteriorMigResult {
