@@ -47,3 +47,8 @@ export {
 } from "./load_dsprites_npz.ts";
 export { type IdxArray, readIdx, type ReadIdxOptions } from "./read_idx.ts";
 export { loadMnist, type LoadMnistOptions, type MnistDataset } from "./mnist.ts";
+export {
+  type ImageFolderDataset,
+  type ImageFolderOptions,
+  loadImageFolder,
+} from "./image_folder.ts";
