@@ -97,7 +97,11 @@ async function loadNative(name: "tensorflow" | "tensorflow-gpu"): Promise<void> 
   try {
     await import(specifier);
   } catch (e) {
-    throw new Error(`${NATIVE_PACKAGES[name]} could not be loaded (${firstLine(e)})`);
+    const reason = firstLine(e);
+    if (/not a dependency|not in import map|Cannot find|not find|NOT_FOUND/i.test(reason)) {
+      throw new Error(`${NATIVE_PACKAGES[name]} is not installed`);
+    }
+    throw new Error(`${NATIVE_PACKAGES[name]} could not be loaded (${reason})`);
   }
   if (tf.findBackendFactory("tensorflow") === null) {
     throw new Error(
