@@ -21,9 +21,15 @@
 //   that split at least once, then normalised to sum 1 (all zeros if no tree
 //   ever split), as scikit-learn's impurity-based `feature_importances_`.
 //
-// Speed: every feature is sorted once; each tree is grown level by level, and
-// one pass over a feature's sorted order scores the candidate thresholds of
-// every node of the level at once, so a tree costs depth · d · n steps.
+// - Features are used in double precision (scikit-learn's trees cast them to
+//   float32, which merges values closer than float32 resolution; it only
+//   matters for such near-ties).
+//
+// Speed: every feature is sorted once per fit. Each tree starts from those
+// orders and keeps, for every feature, its rows sorted within each node (a
+// stable partition after every split), so a node's thresholds are scanned
+// sequentially: a depth-3 tree costs about 3 scans and 2 partitions of the
+// n × d sorted rows (≈ 2 ms at n = 10 000, d = 10).
 import { argmax } from "./_classes.ts";
 import { metricRng } from "./_rng.ts";
 
