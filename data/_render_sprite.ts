@@ -19,9 +19,6 @@ export const HEART = 2;
 const HEART_SPAN = 2.278;
 const HEART_MID_Y = 0.11825;
 
-/** Fraction of the unit box each shape covers (square 1, ellipse π/8, heart ≈ 0.7055). */
-export const SHAPE_AREA = [1, Math.PI / 8, 3.6607 / (HEART_SPAN * HEART_SPAN)] as const;
-
 /**
  * Sets to 1 the pixels of `out` (one `size × size` single-channel image at
  * `offset`, assumed zero) covered by the sprite.
