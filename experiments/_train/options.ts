@@ -152,6 +152,13 @@ export const OPTIONS = {
     help: "share of the data held out for validation",
     affectsTraining: true,
   },
+  "train-size": {
+    kind: "integer",
+    default: 0,
+    min: 0,
+    help: "train on a seeded subset of this many training examples (0: all of them)",
+    affectsTraining: true,
+  },
   backend: { kind: "string", default: "wasm", choices: BACKENDS, help: "tfjs backend" },
   "backend-fallback": {
     kind: "boolean",
@@ -212,6 +219,7 @@ export interface TrainConfig {
   lr: number;
   seed: number;
   validationFraction: number;
+  trainSize: number;
   backend: typeof BACKENDS[number];
   backendFallback: boolean;
   out: string;

@@ -144,10 +144,16 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
   });
 
   const dataset = await makeDataset(config);
-  const { train, validation } = splitIndices(dataset.size, {
+  const split = splitIndices(dataset.size, {
     validationFraction: config.validationFraction,
     seed: config.seed,
   });
+  const { validation } = split;
+  // --train-size: a seeded subset of the training split (sorted, like the split).
+  const train = config.trainSize > 0 && config.trainSize < split.train.length
+    ? shuffleInPlace(Int32Array.from(split.train), config.seed, 0x73756273)
+      .subarray(0, config.trainSize).sort()
+    : split.train;
   if (train.length < config.batchSize) {
     throw new CliError(
       `Cannot train: the training split has ${train.length} examples, fewer than --batch-size ${config.batchSize}`,
