@@ -108,15 +108,19 @@ export async function finalMetrics(
   const c = await timed("dci", details, log, () => dci(train, test, { seed })) as
     | { disentanglement: number; completeness: number; informativeness: { test: number } }
     | undefined;
+  const k = factors[0]?.length ?? 0;
   if (c) {
-    scores.dciDisentanglement = c.disentanglement;
+    // With one factor, disentanglement is 1 by construction: not worth a headline.
+    if (k > 1) scores.dciDisentanglement = c.disentanglement;
     scores.dciCompleteness = c.completeness;
     scores.dciInformativeness = c.informativeness.test;
   }
-  const mo = await timed("modularity", details, log, () => modularity(mean, factors)) as
-    | { score: number }
-    | undefined;
-  if (mo) scores.modularity = mo.score;
+  if (k > 1) {
+    const mo = await timed("modularity", details, log, () => modularity(mean, factors)) as
+      | { score: number }
+      | undefined;
+    if (mo) scores.modularity = mo.score;
+  }
   const ex = await timed("explicitness", details, log, () => explicitness(train, test)) as
     | { score: number }
     | undefined;

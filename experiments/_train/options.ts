@@ -45,6 +45,19 @@ export const OPTIONS = {
     help: "image side for shapes (28 or 64) and image-folder",
     affectsTraining: true,
   },
+  channels: {
+    kind: "integer",
+    default: 3,
+    min: 1,
+    help: "image-folder: 1 (grey) or 3 (RGB) channels",
+    affectsTraining: true,
+  },
+  crops: {
+    kind: "string",
+    default: "",
+    help: "image-folder: JSON or CSV file of crop boxes (path → x, y, w, h)",
+    affectsTraining: true,
+  },
   model: {
     kind: "string",
     default: "burgess",
@@ -202,6 +215,8 @@ export interface TrainConfig {
   data: typeof DATASETS[number];
   dataPath: string;
   imageSize: number;
+  channels: number;
+  crops: string;
   model: typeof MODELS[number];
   objective: typeof OBJECTIVE_NAMES[number];
   latentDim: number;
@@ -359,6 +374,9 @@ export function parseTrainArgs(args: string[]): TrainConfig {
   }
   if ((c.data === "dsprites-npz" || c.data === "image-folder") && c.dataPath === "") {
     throw new CliError(`Cannot read the options: --data ${c.data} needs --data-path`);
+  }
+  if (c.channels !== 1 && c.channels !== 3) {
+    throw new CliError(`Cannot read the options: --channels must be 1 or 3, got ${c.channels}`);
   }
   if (c.name === "") c.name = `${c.data}-${c.objective}-${c.model}-seed${c.seed}`;
   return c;
