@@ -51,3 +51,20 @@ export {
   useBackend,
   type UseBackendOptions,
 } from "./use_backend.ts";
+export {
+  type ObjectiveName,
+  type ObjectiveOptions,
+  type StepReport,
+  type TrainState,
+  trainStep,
+} from "./train_step.ts";
+export { evaluateBatch } from "./evaluate_batch.ts";
+export {
+  type EncodedObservations,
+  encodeObservations,
+  type EncodeObservationsOptions,
+} from "./encode_observations.ts";
+export { saveVae, type SaveVaeOptions } from "./save_vae.ts";
+export { type LoadedVae, loadVae } from "./load_vae.ts";
+export { saveCheckpoint, type SaveCheckpointOptions } from "./save_checkpoint.ts";
+export { loadCheckpoint, type LoadedCheckpoint } from "./load_checkpoint.ts";
