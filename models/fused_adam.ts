@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { adamKernel } from "./_adam_wasm.ts";
+import { simdKernels } from "./_simd_wasm.ts";
 
 /** Options of {@link fusedAdam}; the same as `tf.train.adam`'s arguments. */
 export interface FusedAdamOptions {
@@ -118,7 +118,7 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
     const b1 = f32(self.beta1), b2 = f32(self.beta2);
     const c1 = f32(1 - self.beta1), c2 = f32(1 - self.beta2);
     const eps = f32(self.epsilon), negLr = f32(-self.learningRate);
-    const kernel = adamKernel(backend.wasm.asm.memory);
+    const kernel = simdKernels(backend.wasm.asm.memory).adam;
     const acc1 = self.accBeta1.dataSync()[0], acc2 = self.accBeta2.dataSync()[0];
     const d1 = f32(1 - acc1), d2 = f32(1 - acc2);
     names.forEach((name, i) => {

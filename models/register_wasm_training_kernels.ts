@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { batchMatMulWasm } from "./_batch_mat_mul_wasm.ts";
+import { batchMatMulWasm, fusedMatMulWasm } from "./_batch_mat_mul_wasm.ts";
 import { conv2dBackpropFilterWasm } from "./_conv2d_backprop_filter_wasm.ts";
 import { conv2dBackpropInputWasm } from "./_conv2d_backprop_input_wasm.ts";
 import { explicitSamePadding } from "./_explicit_same_padding_wasm.ts";
+import { transposeWasm } from "./_transpose_wasm.ts";
 
 /** Kernel names this library (re)registers for the wasm backend. */
 const REPLACED = [
@@ -11,21 +12,27 @@ const REPLACED = [
   "BatchMatMul",
   "Conv2D",
   "FusedConv2D",
+  "_FusedMatMul",
+  "Transpose",
 ] as const;
 
 let registered = false;
 
 /**
  * Makes the tfjs wasm backend (4.22) complete and fast for training by
- * registering kernels built from its fast XNNPACK ones:
- * `Conv2DBackpropFilter` (missing, needed by every conv and transposed-conv
- * weight gradient) as one dilated convolution with batch and channels swapped;
- * `Conv2DBackpropInput` (a scalar loop as shipped; also the forward pass of
- * conv2dTranspose) as one stride-1 sub-pixel convolution plus a
- * depth-to-space; and `BatchMatMul` with transposed operands (a scalar loop as
- * shipped) by materialising the cheaper transpose. It also re-registers
- * `Conv2D` and `FusedConv2D` to pass 'same' padding as explicit amounts: as
- * shipped they silently return zeros when a stride exceeds the kernel size.
+ * registering kernels built from its fast XNNPACK ones and a small SIMD module:
+ *
+ * - `Conv2DBackpropFilter` (missing; every conv and transposed-conv weight
+ *   gradient needs it): one dilated convolution with batch and channels swapped;
+ * - `Conv2DBackpropInput` (a scalar loop as shipped; also conv2dTranspose's
+ *   forward pass): one stride-1 sub-pixel convolution plus one interleaving copy;
+ * - `BatchMatMul` with transposed operands (a scalar loop as shipped): the
+ *   cheaper transpose materialised; and, like `_FusedMatMul`, x·W with a big W
+ *   computed as (Wᵀ·xᵀ)ᵀ, which avoids repacking W for XNNPACK every step;
+ * - `Transpose`: matrix-like permutations on a SIMD 4×4-block kernel;
+ * - `Conv2D` and `FusedConv2D`: 'same' padding passed as explicit amounts (as
+ *   shipped they silently return zeros when a stride exceeds the kernel size).
+ *
  * Each equals the cpu backend's result to float rounding.
  *
  * `useBackend("wasm")` calls this for you; call it yourself only if you set up
@@ -53,7 +60,9 @@ export function registerWasmTrainingKernels(): string[] {
   const matMul = tf.getKernel("BatchMatMul", "wasm");
   const conv = tf.getKernel("Conv2D", "wasm");
   const fusedConv = tf.getKernel("FusedConv2D", "wasm");
-  if (matMul === undefined || conv === undefined || fusedConv === undefined) {
+  const fusedMatMul = tf.getKernel("_FusedMatMul", "wasm");
+  const transpose = tf.getKernel("Transpose", "wasm");
+  if (!matMul || !conv || !fusedConv || !fusedMatMul || !transpose) {
     throw new Error(
       'Cannot register the wasm training kernels: the wasm backend is not loaded; import "@tensorflow/tfjs-backend-wasm" first',
     );
@@ -67,5 +76,7 @@ export function registerWasmTrainingKernels(): string[] {
   tf.registerKernel(batchMatMulWasm(matMul));
   tf.registerKernel(explicitSamePadding(conv));
   tf.registerKernel(explicitSamePadding(fusedConv));
+  tf.registerKernel(fusedMatMulWasm(fusedMatMul));
+  tf.registerKernel(transposeWasm(transpose));
   return [...REPLACED];
 }

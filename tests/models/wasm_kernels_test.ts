@@ -179,6 +179,9 @@ Deno.test("the wasm kernels free every intermediate: no tensor or buffer is left
     const x = tf.randomNormal([2, 9, 7, 3], 0, 1, "float32", 1) as tf.Tensor4D;
     const f = tf.randomNormal([3, 4, 3, 5], 0, 1, "float32", 2) as tf.Tensor4D;
     const a = tf.randomNormal([6, 6], 0, 1, "float32", 3);
+    const w = tf.randomNormal([40, 2000], 0, 1, "float32", 4) as tf.Tensor2D;
+    const bias = tf.randomNormal([2000], 0, 1, "float32", 5);
+    const rows = tf.randomNormal([8, 40], 0, 1, "float32", 6) as tf.Tensor2D;
     const run = () => {
       const [gx, gf] = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
         tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, 2, "same")))
@@ -190,14 +193,19 @@ Deno.test("the wasm kernels free every intermediate: no tensor or buffer is left
         tf.matMul(a, a, false, true),
         tf.matMul(a, a, true, true),
       ];
-      tf.dispose([gx, gf, ones, t, ...m]);
+      const big = [
+        tf.transpose(w),
+        tf.matMul(rows, w),
+        tf.fused.matMul({ a: rows, b: w, bias, activation: "relu" }),
+      ];
+      tf.dispose([gx, gf, ones, t, ...m, ...big]);
     };
     run(); // first use compiles and caches
     const tensors = tf.memory().numTensors, buffers = wasmDataIds();
     for (let i = 0; i < 3; i++) run();
     assert.equal(tf.memory().numTensors, tensors, "tensor count grew");
     assert.equal(wasmDataIds(), buffers, "wasm buffer count grew");
-    tf.dispose([x, f, a]);
+    tf.dispose([x, f, a, w, bias, rows]);
   } finally {
     tf.setBackend("cpu");
   }
@@ -214,6 +222,72 @@ Deno.test("registering the kernels twice is harmless", async () => {
     "BatchMatMul",
     "Conv2D",
     "FusedConv2D",
+    "_FusedMatMul",
+    "Transpose",
   ]);
   assert.equal(tf.getKernel("BatchMatMul", "wasm"), before);
+});
+
+Deno.test("x·W with a big W, plain and fused with bias and activation, equals cpu's (with gradients)", () => {
+  const shapes: [number, number, number][] = [[8, 300, 256], [3, 256, 300], [1, 512, 128], [
+    12,
+    64,
+    1100,
+  ]];
+  const activations = ["linear", "relu", "elu", "sigmoid", "leakyrelu", "relu6"] as const;
+  for (const [i, [m, k, n]] of shapes.entries()) {
+    for (const [j, activation] of activations.entries()) {
+      const as = normals(m * k, 1200 + i), bs = normals(k * n, 1300 + i);
+      const cs = normals(n, 1400 + j), us = normals(m * n, 1500 + j);
+      const compute = () => {
+        const a = tf.tensor2d(as, [m, k]), b = tf.tensor2d(bs, [k, n]), bias = tf.tensor1d(cs);
+        const up = tf.tensor2d(us, [m, n]);
+        const fused = (p: tf.Tensor, q: tf.Tensor, c: tf.Tensor) =>
+          tf.fused.matMul({
+            a: p as tf.Tensor2D,
+            b: q as tf.Tensor2D,
+            bias: c,
+            activation,
+            leakyreluAlpha: 0.1,
+          });
+        const grads = tf.grads((p: tf.Tensor, q: tf.Tensor, c: tf.Tensor) =>
+          tf.sum(tf.mul(fused(p, q, c), up))
+        )([a, b, bias]);
+        return [tf.matMul(a, b), fused(a, b, bias), ...grads];
+      };
+      const cpu = runOn("cpu", compute), wasm = runOn("wasm", compute);
+      for (const [q, name] of ["plain", "fused", "grad a", "grad b", "grad bias"].entries()) {
+        assertSame(wasm[q], cpu[q], `${name} ${m}×${k}·${k}×${n} ${activation}`);
+      }
+    }
+  }
+});
+
+Deno.test("transposes of every kind (SIMD blocks, batched, odd sizes, general) equal cpu's", () => {
+  const r = rng(5);
+  const cases: [number[], number[]][] = [
+    [[400, 120], [1, 0]],
+    [[8, 12], [1, 0]],
+    [[3, 8, 4], [0, 2, 1]],
+    [[2, 4, 4, 8], [0, 1, 3, 2]],
+    [[4, 2, 3, 8], [1, 2, 3, 0]],
+    [[5, 8], [1, 0]],
+    [[2, 3, 4], [2, 0, 1]],
+  ];
+  for (let i = 0; i < 20; i++) {
+    const rank = int(r, 2, 5);
+    const shape = Array.from({ length: rank }, () => int(r, 1, 9));
+    const perm = shape.map((_, a) => a);
+    for (let a = rank - 1; a > 0; a--) {
+      const b = int(r, 0, a);
+      [perm[a], perm[b]] = [perm[b], perm[a]];
+    }
+    cases.push([shape, perm]);
+  }
+  for (const [i, [shape, perm]] of cases.entries()) {
+    const xs = normals(shape.reduce((a, b) => a * b), 1600 + i);
+    const compute = () => tf.transpose(tf.tensor(xs, shape), perm);
+    const [cpu] = runOn("cpu", compute), [wasm] = runOn("wasm", compute);
+    assert.deepEqual(wasm, cpu, `transpose ${shape} by ${perm}`);
+  }
 });
