@@ -50,6 +50,8 @@ function conv2dBackpropFilter(
   const rows = axisPlan(info.inHeight, kh, info.outHeight, sh, top);
   const cols = axisPlan(info.inWidth, kw, info.outWidth, sw, left);
   return composeKernel(args.backend as unknown as RefCountingBackend, [x, dy], (x4, dy4) => {
+    // Every tap reads only padding (possible with explicit padding): the gradient is zero.
+    if (rows.keep <= 0 || cols.keep <= 0) return tf.zeros(filterShape);
     let xs = x4 as tf.Tensor4D;
     if (rows.keep < info.inHeight || cols.keep < info.inWidth) {
       xs = tf.slice(xs, [0, 0, 0, 0], [-1, rows.keep, cols.keep, -1]);

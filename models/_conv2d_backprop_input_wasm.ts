@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { composeKernel, type RefCountingBackend } from "./_compose_kernel.ts";
-import { depthToSpaceCrop } from "./_wasm_heap.ts";
+import { depthToSpaceCrop, subPixelFilter } from "./_wasm_heap.ts";
 
 interface Attrs {
   inputShape: [number, number, number, number];
@@ -48,13 +48,7 @@ function conv2dBackpropInput(
   const padBottom = Math.max(0, qh - oh), padRight = Math.max(0, qw - ow);
   return composeKernel(args.backend as unknown as RefCountingBackend, [dy, filter], (d, f) => {
     // Sub-filters: F[th, tw, co, (rh, rw, ci)] = W[rh + (jh−1−th)·sh, rw + (jw−1−tw)·sw, ci, co].
-    let wf = f as tf.Tensor4D;
-    if (jh * sh !== kh || jw * sw !== kw) {
-      wf = tf.pad(wf, [[0, jh * sh - kh], [0, jw * sw - kw], [0, 0], [0, 0]]);
-    }
-    let sub: tf.Tensor = tf.reshape(wf, [jh, sh, jw, sw, ci, co]);
-    if (jh > 1 || jw > 1) sub = tf.reverse(sub, [0, 2]);
-    sub = tf.reshape(tf.transpose(sub, [0, 2, 5, 1, 3, 4]), [jh, jw, co, sh * sw * ci]);
+    const sub = subPixelFilter(f as tf.Tensor4D, sh, sw);
     const z = tf.conv2d(
       d as tf.Tensor4D,
       sub as tf.Tensor4D,

@@ -50,3 +50,41 @@ export function depthToSpaceCrop(
   }
   return tf.engine().makeTensorFromTensorInfo(outInfo) as tf.Tensor4D;
 }
+
+/**
+ * The stacked sub-filters of a strided transposed convolution, from a filter W
+ * [KH, KW, Ci, Co]: F[th, tw, co, (rh·sw + rw)·Ci + ci] =
+ * W[rh + (jh−1−th)·sh, rw + (jw−1−tw)·sw, ci, co], zero where the tap is past
+ * the kernel; jh = ⌈KH/sh⌉, jw = ⌈KW/sw⌉. One pass in place of pad, reshape,
+ * reverse and a 6-D transpose (~8 ms for a 4×4×64×64 filter as shipped).
+ */
+export function subPixelFilter(w: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  const backend = tf.backend() as unknown as WasmHeapBackend;
+  const [kh, kw, ci, co] = w.shape;
+  const jh = Math.ceil(kh / sh), jw = Math.ceil(kw / sw);
+  const depth = sh * sw * ci;
+  const outInfo = backend.makeOutput([jh, jw, co, depth], "float32");
+  const heap = backend.wasm.HEAPF32;
+  const src = backend.getMemoryOffset(w.dataId) >> 2;
+  let dst = backend.getMemoryOffset(outInfo.dataId) >> 2;
+  for (let th = 0; th < jh; th++) {
+    for (let tw = 0; tw < jw; tw++) {
+      for (let o = 0; o < co; o++) {
+        for (let rh = 0; rh < sh; rh++) {
+          const y = rh + (jh - 1 - th) * sh;
+          for (let rw = 0; rw < sw; rw++) {
+            const x = rw + (jw - 1 - tw) * sw;
+            if (y >= kh || x >= kw) {
+              heap.fill(0, dst, dst + ci);
+            } else {
+              let from = src + ((y * kw + x) * ci) * co + o;
+              for (let c = 0; c < ci; c++, from += co) heap[dst + c] = heap[from];
+            }
+            dst += ci;
+          }
+        }
+      }
+    }
+  }
+  return tf.engine().makeTensorFromTensorInfo(outInfo) as tf.Tensor4D;
+}

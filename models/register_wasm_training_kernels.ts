@@ -4,6 +4,7 @@ import { conv2dBackpropFilterWasm } from "./_conv2d_backprop_filter_wasm.ts";
 import { conv2dBackpropInputWasm } from "./_conv2d_backprop_input_wasm.ts";
 import { explicitSamePadding } from "./_explicit_same_padding_wasm.ts";
 import { transposeWasm } from "./_transpose_wasm.ts";
+import { identityWasm } from "./_identity_wasm.ts";
 
 /** Kernel names this library (re)registers for the wasm backend. */
 const REPLACED = [
@@ -14,6 +15,7 @@ const REPLACED = [
   "FusedConv2D",
   "_FusedMatMul",
   "Transpose",
+  "Identity",
 ] as const;
 
 let registered = false;
@@ -30,6 +32,7 @@ let registered = false;
  *   cheaper transpose materialised; and, like `_FusedMatMul`, x·W with a big W
  *   computed as (Wᵀ·xᵀ)ᵀ, which avoids repacking W for XNNPACK every step;
  * - `Transpose`: matrix-like permutations on a SIMD 4×4-block kernel;
+ * - `Identity`: shares the buffer (as the cpu backend does) instead of copying;
  * - `Conv2D` and `FusedConv2D`: 'same' padding passed as explicit amounts (as
  *   shipped they silently return zeros when a stride exceeds the kernel size).
  *
@@ -62,7 +65,8 @@ export function registerWasmTrainingKernels(): string[] {
   const fusedConv = tf.getKernel("FusedConv2D", "wasm");
   const fusedMatMul = tf.getKernel("_FusedMatMul", "wasm");
   const transpose = tf.getKernel("Transpose", "wasm");
-  if (!matMul || !conv || !fusedConv || !fusedMatMul || !transpose) {
+  const identity = tf.getKernel("Identity", "wasm");
+  if (!matMul || !conv || !fusedConv || !fusedMatMul || !transpose || !identity) {
     throw new Error(
       'Cannot register the wasm training kernels: the wasm backend is not loaded; import "@tensorflow/tfjs-backend-wasm" first',
     );
@@ -78,5 +82,6 @@ export function registerWasmTrainingKernels(): string[] {
   tf.registerKernel(explicitSamePadding(fusedConv));
   tf.registerKernel(fusedMatMulWasm(fusedMatMul));
   tf.registerKernel(transposeWasm(transpose));
+  tf.registerKernel(identityWasm(identity));
   return [...REPLACED];
 }

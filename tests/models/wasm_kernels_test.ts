@@ -43,6 +43,19 @@ function convCases(count: number, seed: number): ConvCase[] {
     });
     cases[cases.length - 1].f[2] = cases[cases.length - 1].x[3];
   }
+  // A column of taps that reads only padding: the filter gradient there is zero.
+  cases.push({
+    x: [1, 6, 2, 5],
+    f: [3, 1, 5, 1],
+    strides: [2, 3],
+    pad: [[0, 0], [1, 2], [1, 0], [0, 0]],
+  });
+  cases.push({
+    x: [2, 5, 5, 2],
+    f: [1, 1, 2, 3],
+    strides: [2, 2],
+    pad: [[0, 0], [2, 0], [2, 0], [0, 0]],
+  });
   // Stride above the kernel with 'same' padding: the shipped wasm Conv2D returned zeros.
   cases.push({ x: [1, 6, 6, 2], f: [2, 2, 2, 2], strides: [3, 3], pad: "same" });
   // The shapes of the Burgess net's layers (batch 2 instead of 64).
@@ -224,6 +237,7 @@ Deno.test("registering the kernels twice is harmless", async () => {
     "FusedConv2D",
     "_FusedMatMul",
     "Transpose",
+    "Identity",
   ]);
   assert.equal(tf.getKernel("BatchMatMul", "wasm"), before);
 });
