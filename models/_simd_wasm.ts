@@ -10,8 +10,9 @@
  *
  * with every operation in float32 and in tf.train.adam's order (SIMD f32x4
  * arithmetic is IEEE, with no fused multiply-add), so results are identical.
- * `transpose` transposes a row-major [rows, cols] matrix (both multiples of
- * 4) in 4×4 blocks of shuffles, 4–7× faster than the shipped Transpose kernel.
+ * `transpose` transposes a (strided) [rows, cols] matrix, both multiples of
+ * 4, in 4×4 blocks of shuffles, 3–5× faster than the shipped Transpose kernel;
+ * `blockTranspose` moves whole blocks of 16-byte multiples.
  *
  * The bytes are built here rather than shipped, so there is nothing to fetch.
  */
@@ -55,8 +56,31 @@ function str(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-/** Transposes [rows, cols] at byte offset `src` into [cols, rows] at `dst`. */
-export type TransposeKernel = (src: number, dst: number, rows: number, cols: number) => void;
+/**
+ * Transposes [rows, cols] at byte offset `src` into [cols, rows] at `dst`;
+ * consecutive rows lie `srcStride` bytes apart in the source and `dstStride`
+ * bytes apart in the destination (cols·4 and rows·4 when dense).
+ */
+export type TransposeKernel = (
+  src: number,
+  dst: number,
+  rows: number,
+  cols: number,
+  srcStride: number,
+  dstStride: number,
+) => void;
+
+/**
+ * Transposes [rows, cols] blocks of `blockBytes` (a multiple of 16) each:
+ * block (i, j) at src + (i·cols + j)·blockBytes goes to dst + (j·rows + i)·blockBytes.
+ */
+export type BlockTransposeKernel = (
+  src: number,
+  dst: number,
+  rows: number,
+  cols: number,
+  blockBytes: number,
+) => void;
 
 // Opcodes.
 const GET = 0x20, SET = 0x21, I32_CONST = 0x41, I32_ADD = 0x6a, I32_GE_U = 0x4f;
@@ -163,9 +187,9 @@ function shuffle(lanes: number[]): number[] {
 }
 
 function transposeBody(): number[] {
-  // Params: src 0, dst 1, rows 2, cols 3. Locals: i 4, j 5, srcRow 6, dstRow 7,
-  // p 8, q 9 (i32); a 10, b 11, c 12, d 13, t0 14, t1 15, t2 16, t3 17 (v128).
-  const [SRC, DST, ROWS, COLS, Ii, J, SROW, DROW, Pp, Q] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  // Params: src 0, dst 1, rows 2, cols 3, srcRow 4, dstRow 5 (bytes). Locals:
+  // i 6, j 7, p 8, q 9 (i32); a 10, b 11, c 12, d 13, t0 14, t1 15, t2 16, t3 17 (v128).
+  const [SRC, DST, ROWS, COLS, SROW, DROW, Ii, J, Pp, Q] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const [A, B, C, D, T0, T1, T2, T3] = [10, 11, 12, 13, 14, 15, 16, 17];
   const times4 = [I32_CONST, 2, I32_SHL];
   const loadRow = (k: number, into: number) => [
@@ -183,13 +207,6 @@ function transposeBody(): number[] {
     ...STORE,
   ];
   const code = [
-    // srcRow = cols·4 bytes, dstRow = rows·4 bytes
-    ...get(COLS),
-    ...times4,
-    ...set(SROW),
-    ...get(ROWS),
-    ...times4,
-    ...set(DROW),
     BLOCK,
     VOID,
     LOOP,
@@ -211,22 +228,22 @@ function transposeBody(): number[] {
     I32_GE_U,
     BR_IF,
     1,
-    // p = src + (i·cols + j)·4 ; q = dst + (j·rows + i)·4
+    // p = src + i·srcRow + j·4 ; q = dst + j·dstRow + i·4
     ...get(SRC),
     ...get(Ii),
-    ...get(COLS),
+    ...get(SROW),
     I32_MUL,
-    ...get(J),
     I32_ADD,
+    ...get(J),
     ...times4,
     I32_ADD,
     ...set(Pp),
     ...get(DST),
     ...get(J),
-    ...get(ROWS),
+    ...get(DROW),
     I32_MUL,
-    ...get(Ii),
     I32_ADD,
+    ...get(Ii),
     ...times4,
     I32_ADD,
     ...set(Q),
@@ -274,16 +291,119 @@ function transposeBody(): number[] {
     END,
     END,
   ];
-  const locals = [2, 6, 0x7f, 8, 0x7b]; // 6 i32, 8 v128
+  const locals = [2, 4, 0x7f, 8, 0x7b]; // 4 i32, 8 v128
+  return [...locals, ...code];
+}
+
+function blockTransposeBody(): number[] {
+  // Params: src 0, dst 1, rows 2, cols 3, block 4 (bytes). Locals: i 5, j 6,
+  // p 7, q 8, k 9, dstRow 10 (i32).
+  const [SRC, DST, ROWS, COLS, BLK, Ii, J, Pp, Q, K, DROW] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const code = [
+    // dstRow = rows·block; p walks the source sequentially.
+    ...get(ROWS),
+    ...get(BLK),
+    I32_MUL,
+    ...set(DROW),
+    ...get(SRC),
+    ...set(Pp),
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...get(Ii),
+    ...get(ROWS),
+    I32_GE_U,
+    BR_IF,
+    1,
+    // q = dst + i·block
+    ...get(DST),
+    ...get(Ii),
+    ...get(BLK),
+    I32_MUL,
+    I32_ADD,
+    ...set(Q),
+    I32_CONST,
+    0,
+    ...set(J),
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...get(J),
+    ...get(COLS),
+    I32_GE_U,
+    BR_IF,
+    1,
+    I32_CONST,
+    0,
+    ...set(K),
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...get(K),
+    ...get(BLK),
+    I32_GE_U,
+    BR_IF,
+    1,
+    ...get(Q),
+    ...get(K),
+    I32_ADD,
+    ...get(Pp),
+    ...get(K),
+    I32_ADD,
+    ...LOAD,
+    ...STORE,
+    ...get(K),
+    I32_CONST,
+    16,
+    I32_ADD,
+    ...set(K),
+    BR,
+    0,
+    END,
+    END,
+    // p += block ; q += dstRow ; j += 1
+    ...get(Pp),
+    ...get(BLK),
+    I32_ADD,
+    ...set(Pp),
+    ...get(Q),
+    ...get(DROW),
+    I32_ADD,
+    ...set(Q),
+    ...get(J),
+    I32_CONST,
+    1,
+    I32_ADD,
+    ...set(J),
+    BR,
+    0,
+    END,
+    END,
+    ...get(Ii),
+    I32_CONST,
+    1,
+    I32_ADD,
+    ...set(Ii),
+    BR,
+    0,
+    END,
+    END,
+    END,
+  ];
+  const locals = [1, 6, 0x7f]; // 6 i32
   return [...locals, ...code];
 }
 
 function moduleBytes(): Uint8Array {
   const I32 = 0x7f, F32 = 0x7d;
   const adamParams = [...Array(8).fill(I32), ...Array(8).fill(F32)];
-  const transposeParams = Array(4).fill(I32);
+  const transposeParams = Array(6).fill(I32);
+  const blockParams = Array(5).fill(I32);
   const type = [
-    2,
+    3,
     0x60,
     ...uleb(adamParams.length),
     ...adamParams,
@@ -292,12 +412,27 @@ function moduleBytes(): Uint8Array {
     ...uleb(transposeParams.length),
     ...transposeParams,
     0,
+    0x60,
+    ...uleb(blockParams.length),
+    ...blockParams,
+    0,
   ];
   const imports = [1, ...str("env"), ...str("memory"), 0x02, 0x00, 0x00];
-  const funcs = [2, 0, 1];
-  const exports = [2, ...str("adam"), 0x00, 0, ...str("transpose"), 0x00, 1];
-  const bodies = [adamBody(), transposeBody()];
-  const code = [2, ...bodies.flatMap((b) => [...uleb(b.length), ...b])];
+  const funcs = [3, 0, 1, 2];
+  const exports = [
+    3,
+    ...str("adam"),
+    0x00,
+    0,
+    ...str("transpose"),
+    0x00,
+    1,
+    ...str("blockTranspose"),
+    0x00,
+    2,
+  ];
+  const bodies = [adamBody(), transposeBody(), blockTransposeBody()];
+  const code = [3, ...bodies.flatMap((b) => [...uleb(b.length), ...b])];
   return new Uint8Array([
     0x00,
     0x61,
@@ -319,6 +454,7 @@ function moduleBytes(): Uint8Array {
 export interface SimdKernels {
   adam: AdamKernel;
   transpose: TransposeKernel;
+  blockTranspose: BlockTransposeKernel;
 }
 
 const compiled = new WeakMap<WebAssembly.Memory, SimdKernels>();
@@ -332,6 +468,7 @@ export function simdKernels(memory: WebAssembly.Memory): SimdKernels {
     kernels = {
       adam: instance.exports.adam as AdamKernel,
       transpose: instance.exports.transpose as TransposeKernel,
+      blockTranspose: instance.exports.blockTranspose as BlockTransposeKernel,
     };
     compiled.set(memory, kernels);
   }

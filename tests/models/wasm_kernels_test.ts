@@ -287,6 +287,12 @@ Deno.test("transposes of every kind (SIMD blocks, batched, odd sizes, general) e
     [[4, 2, 3, 8], [1, 2, 3, 0]],
     [[5, 8], [1, 0]],
     [[2, 3, 4], [2, 0, 1]],
+    [[8, 3, 3, 4], [3, 1, 2, 0]], // NHWC → CHWN, strided matrix transposes
+    [[8, 5, 3, 1], [3, 1, 2, 0]], // a size-1 axis dropped: a plain matrix transpose
+    [[12, 5, 8], [2, 1, 0]],
+    [[4, 3, 3, 8], [1, 2, 0, 3]], // NHWC → HWNC, blocks of 8 floats
+    [[3, 5, 4], [1, 0, 2]],
+    [[3, 5, 6], [1, 0, 2]], // blocks of 6 floats: the original kernel
   ];
   for (let i = 0; i < 20; i++) {
     const rank = int(r, 2, 5);
