@@ -84,7 +84,7 @@ export type BlockTransposeKernel = (
 
 // Opcodes.
 const GET = 0x20, SET = 0x21, I32_CONST = 0x41, I32_ADD = 0x6a, I32_GE_U = 0x4f;
-const I32_MUL = 0x6c, I32_SHL = 0x74;
+const I32_MUL = 0x6c, I32_SHL = 0x74, I32_GT_U = 0x4b, SELECT = 0x1b;
 const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, VOID = 0x40;
 const simd = (op: number) => [0xfd, ...uleb(op)];
 const LOAD = [...simd(0x00), 2, 0]; // v128.load align=4 offset=0
@@ -188,8 +188,12 @@ function shuffle(lanes: number[]): number[] {
 
 function transposeBody(): number[] {
   // Params: src 0, dst 1, rows 2, cols 3, srcRow 4, dstRow 5 (bytes). Locals:
-  // i 6, j 7, p 8, q 9 (i32); a 10, b 11, c 12, d 13, t0 14, t1 15, t2 16, t3 17 (v128).
+  // i 6, j 7, p 8, q 9 (i32); a 10, b 11, c 12, d 13, t0 14, t1 15, t2 16, t3 17 (v128);
+  // j0 18, jEnd 19 (i32). Columns go in strips of 16 so that both the source
+  // (one cache line per row per block row) and the destination (16 rows
+  // written sequentially) stream.
   const [SRC, DST, ROWS, COLS, SROW, DROW, Ii, J, Pp, Q] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [J0, JEND] = [18, 19];
   const [A, B, C, D, T0, T1, T2, T3] = [10, 11, 12, 13, 14, 15, 16, 17];
   const times4 = [I32_CONST, 2, I32_SHL];
   const loadRow = (k: number, into: number) => [
@@ -211,20 +215,45 @@ function transposeBody(): number[] {
     VOID,
     LOOP,
     VOID,
+    ...get(J0),
+    ...get(COLS),
+    I32_GE_U,
+    BR_IF,
+    1,
+    // jEnd = min(j0 + 16, cols); i = 0
+    ...get(COLS),
+    ...get(J0),
+    I32_CONST,
+    16,
+    I32_ADD,
+    ...get(J0),
+    I32_CONST,
+    16,
+    I32_ADD,
+    ...get(COLS),
+    I32_GT_U,
+    SELECT,
+    ...set(JEND),
+    I32_CONST,
+    0,
+    ...set(Ii),
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
     ...get(Ii),
     ...get(ROWS),
     I32_GE_U,
     BR_IF,
     1,
-    I32_CONST,
-    0,
+    ...get(J0),
     ...set(J),
     BLOCK,
     VOID,
     LOOP,
     VOID,
     ...get(J),
-    ...get(COLS),
+    ...get(JEND),
     I32_GE_U,
     BR_IF,
     1,
@@ -289,9 +318,18 @@ function transposeBody(): number[] {
     0,
     END,
     END,
+    ...get(J0),
+    I32_CONST,
+    16,
+    I32_ADD,
+    ...set(J0),
+    BR,
+    0,
+    END,
+    END,
     END,
   ];
-  const locals = [2, 4, 0x7f, 8, 0x7b]; // 4 i32, 8 v128
+  const locals = [3, 4, 0x7f, 8, 0x7b, 2, 0x7f]; // 4 i32, 8 v128, 2 i32
   return [...locals, ...code];
 }
 
