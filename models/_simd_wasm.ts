@@ -12,7 +12,8 @@
  * arithmetic is IEEE, with no fused multiply-add), so results are identical.
  * `transpose` transposes a (strided) [rows, cols] matrix, both multiples of
  * 4, in 4×4 blocks of shuffles, 3–5× faster than the shipped Transpose kernel;
- * `blockTranspose` moves whole blocks of 16-byte multiples.
+ * `blockTranspose` moves whole blocks of 16-byte multiples; `columnSum` sums
+ * the rows of a matrix (bias gradients: a sum over batch and pixels).
  *
  * The bytes are built here rather than shipped, so there is nothing to fetch.
  */
@@ -70,6 +71,9 @@ export type TransposeKernel = (
   dstStride: number,
 ) => void;
 
+/** Column sums of a dense [rows, cols] float matrix (cols a multiple of 4) into dst[cols]. */
+export type ColumnSumKernel = (src: number, dst: number, rows: number, cols: number) => void;
+
 /**
  * Transposes [rows, cols] blocks of `blockBytes` (a multiple of 16) each:
  * block (i, j) at src + (i·cols + j)·blockBytes goes to dst + (j·rows + i)·blockBytes.
@@ -91,6 +95,7 @@ const LOAD = [...simd(0x00), 2, 0]; // v128.load align=4 offset=0
 const STORE = [...simd(0x0b), 2, 0]; // v128.store align=4 offset=0
 const SPLAT = simd(0x13), SQRT = simd(0xe3), ADD = simd(0xe4), MUL = simd(0xe6);
 const DIV = simd(0xe7);
+const V128_ZERO = [...simd(0x0c), ...Array(16).fill(0)]; // v128.const 0
 
 // Parameters 0..7 are i32 (byte count then seven pointers), 8..15 f32 scalars.
 const [N, P, G_, M_, V_, PO, MO, VO] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -435,13 +440,110 @@ function blockTransposeBody(): number[] {
   return [...locals, ...code];
 }
 
+function columnSumBody(): number[] {
+  // Params: src 0, dst 1, rows 2, cols 3. Locals: r 4, c 5, p 6, rowBytes 7 (i32).
+  // dst starts at zero and gains one row at a time, in row order.
+  const [SRC, DST, ROWS, COLS, R, Cc, Pp, RB] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const code = [
+    ...get(COLS),
+    I32_CONST,
+    2,
+    I32_SHL,
+    ...set(RB),
+    // dst[0..cols) = 0
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...get(Cc),
+    ...get(RB),
+    I32_GE_U,
+    BR_IF,
+    1,
+    ...get(DST),
+    ...get(Cc),
+    I32_ADD,
+    ...V128_ZERO,
+    ...STORE,
+    ...get(Cc),
+    I32_CONST,
+    16,
+    I32_ADD,
+    ...set(Cc),
+    BR,
+    0,
+    END,
+    END,
+    ...get(SRC),
+    ...set(Pp),
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...get(R),
+    ...get(ROWS),
+    I32_GE_U,
+    BR_IF,
+    1,
+    I32_CONST,
+    0,
+    ...set(Cc),
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...get(Cc),
+    ...get(RB),
+    I32_GE_U,
+    BR_IF,
+    1,
+    ...get(DST),
+    ...get(Cc),
+    I32_ADD,
+    ...get(DST),
+    ...get(Cc),
+    I32_ADD,
+    ...LOAD,
+    ...get(Pp),
+    ...get(Cc),
+    I32_ADD,
+    ...LOAD,
+    ...ADD,
+    ...STORE,
+    ...get(Cc),
+    I32_CONST,
+    16,
+    I32_ADD,
+    ...set(Cc),
+    BR,
+    0,
+    END,
+    END,
+    ...get(Pp),
+    ...get(RB),
+    I32_ADD,
+    ...set(Pp),
+    ...get(R),
+    I32_CONST,
+    1,
+    I32_ADD,
+    ...set(R),
+    BR,
+    0,
+    END,
+    END,
+    END,
+  ];
+  return [1, 4, 0x7f, ...code]; // 4 i32 locals
+}
+
 function moduleBytes(): Uint8Array {
   const I32 = 0x7f, F32 = 0x7d;
   const adamParams = [...Array(8).fill(I32), ...Array(8).fill(F32)];
   const transposeParams = Array(6).fill(I32);
   const blockParams = Array(5).fill(I32);
   const type = [
-    3,
+    4,
     0x60,
     ...uleb(adamParams.length),
     ...adamParams,
@@ -454,11 +556,18 @@ function moduleBytes(): Uint8Array {
     ...uleb(blockParams.length),
     ...blockParams,
     0,
+    0x60,
+    4,
+    I32,
+    I32,
+    I32,
+    I32,
+    0,
   ];
   const imports = [1, ...str("env"), ...str("memory"), 0x02, 0x00, 0x00];
-  const funcs = [3, 0, 1, 2];
+  const funcs = [4, 0, 1, 2, 3];
   const exports = [
-    3,
+    4,
     ...str("adam"),
     0x00,
     0,
@@ -468,9 +577,12 @@ function moduleBytes(): Uint8Array {
     ...str("blockTranspose"),
     0x00,
     2,
+    ...str("columnSum"),
+    0x00,
+    3,
   ];
-  const bodies = [adamBody(), transposeBody(), blockTransposeBody()];
-  const code = [3, ...bodies.flatMap((b) => [...uleb(b.length), ...b])];
+  const bodies = [adamBody(), transposeBody(), blockTransposeBody(), columnSumBody()];
+  const code = [4, ...bodies.flatMap((b) => [...uleb(b.length), ...b])];
   return new Uint8Array([
     0x00,
     0x61,
@@ -493,6 +605,7 @@ export interface SimdKernels {
   adam: AdamKernel;
   transpose: TransposeKernel;
   blockTranspose: BlockTransposeKernel;
+  columnSum: ColumnSumKernel;
 }
 
 const compiled = new WeakMap<WebAssembly.Memory, SimdKernels>();
@@ -507,6 +620,7 @@ export function simdKernels(memory: WebAssembly.Memory): SimdKernels {
       adam: instance.exports.adam as AdamKernel,
       transpose: instance.exports.transpose as TransposeKernel,
       blockTranspose: instance.exports.blockTranspose as BlockTransposeKernel,
+      columnSum: instance.exports.columnSum as ColumnSumKernel,
     };
     compiled.set(memory, kernels);
   }

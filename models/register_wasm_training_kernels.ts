@@ -5,6 +5,7 @@ import { conv2dBackpropInputWasm } from "./_conv2d_backprop_input_wasm.ts";
 import { explicitSamePadding } from "./_explicit_same_padding_wasm.ts";
 import { transposeWasm } from "./_transpose_wasm.ts";
 import { identityWasm } from "./_identity_wasm.ts";
+import { sumWasm } from "./_sum_wasm.ts";
 
 /** Kernel names this library (re)registers for the wasm backend. */
 const REPLACED = [
@@ -16,6 +17,7 @@ const REPLACED = [
   "_FusedMatMul",
   "Transpose",
   "Identity",
+  "Sum",
 ] as const;
 
 let registered = false;
@@ -33,6 +35,7 @@ let registered = false;
  *   computed as (Wᵀ·xᵀ)ᵀ, which avoids repacking W for XNNPACK every step;
  * - `Transpose`: matrix-like permutations on a SIMD 4×4-block kernel;
  * - `Identity`: shares the buffer (as the cpu backend does) instead of copying;
+ * - `Sum` over every axis but the last (bias gradients): one SIMD pass;
  * - `Conv2D` and `FusedConv2D`: 'same' padding passed as explicit amounts (as
  *   shipped they silently return zeros when a stride exceeds the kernel size).
  *
@@ -66,7 +69,8 @@ export function registerWasmTrainingKernels(): string[] {
   const fusedMatMul = tf.getKernel("_FusedMatMul", "wasm");
   const transpose = tf.getKernel("Transpose", "wasm");
   const identity = tf.getKernel("Identity", "wasm");
-  if (!matMul || !conv || !fusedConv || !fusedMatMul || !transpose || !identity) {
+  const sum = tf.getKernel("Sum", "wasm");
+  if (!matMul || !conv || !fusedConv || !fusedMatMul || !transpose || !identity || !sum) {
     throw new Error(
       'Cannot register the wasm training kernels: the wasm backend is not loaded; import "@tensorflow/tfjs-backend-wasm" first',
     );
@@ -83,5 +87,6 @@ export function registerWasmTrainingKernels(): string[] {
   tf.registerKernel(fusedMatMulWasm(fusedMatMul));
   tf.registerKernel(transposeWasm(transpose));
   tf.registerKernel(identityWasm(identity));
+  tf.registerKernel(sumWasm(sum));
   return [...REPLACED];
 }

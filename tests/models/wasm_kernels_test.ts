@@ -238,6 +238,7 @@ Deno.test("registering the kernels twice is harmless", async () => {
     "_FusedMatMul",
     "Transpose",
     "Identity",
+    "Sum",
   ]);
   assert.equal(tf.getKernel("BatchMatMul", "wasm"), before);
 });
@@ -309,5 +310,28 @@ Deno.test("transposes of every kind (SIMD blocks, batched, odd sizes, general) e
     const compute = () => tf.transpose(tf.tensor(xs, shape), perm);
     const [cpu] = runOn("cpu", compute), [wasm] = runOn("wasm", compute);
     assert.deepEqual(wasm, cpu, `transpose ${shape} by ${perm}`);
+  }
+});
+
+Deno.test("sums over leading axes (bias gradients) and every other sum equal cpu's", () => {
+  const cases: [number[], number | number[], boolean][] = [
+    [[64, 8, 8, 32], [0, 1, 2], false],
+    [[64, 8, 8, 32], [2, 0, 1], true],
+    [[16, 12], 0, false],
+    [[16, 12], -2, true],
+    [[5, 6, 7], [0, 1], false], // 7 columns: the original kernel
+    [[5, 6, 8], [1, 2], false], // trailing axes: the original kernel
+    [[5, 6, 8], [0, 2], true],
+    [[9, 8], [0, 1], false],
+  ];
+  for (const [i, [shape, axis, keepDims]] of cases.entries()) {
+    const xs = normals(shape.reduce((a, b) => a * b), 1700 + i);
+    const compute = () => tf.sum(tf.tensor(xs, shape), axis, keepDims);
+    const cpu = runOn("cpu", compute), wasm = runOn("wasm", compute);
+    assertSame(wasm[0], cpu[0], `sum of ${shape} over ${axis}`);
+    tf.setBackend("wasm");
+    const onWasm = tf.tidy(() => compute().shape);
+    tf.setBackend("cpu");
+    assert.deepEqual(onWasm, tf.tidy(() => compute().shape), `shape of the sum of ${shape}`);
   }
 });
