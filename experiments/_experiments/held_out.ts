@@ -1,0 +1,56 @@
+// The held-out examples of a run, recomputed exactly as the trainer split
+// them (same data set, validation fraction and seed), and the run's model.
+import { join } from "node:path";
+import { splitIndices } from "../../data/split_indices.ts";
+import type { Dataset } from "../../data/dataset.ts";
+import type { Observations } from "../../data/ground_truth_data.ts";
+import { type LoadedVae, loadVae } from "../../models/load_vae.ts";
+import { makeDataset } from "../_train/make_dataset.ts";
+import type { TrainConfig } from "../_train/options.ts";
+
+const datasets = new Map<string, Promise<Dataset>>();
+
+/** The run's data set (built once per distinct data option). */
+export function datasetOf(config: TrainConfig): Promise<Dataset> {
+  const key = JSON.stringify([
+    config.data,
+    config.dataPath,
+    config.imageSize,
+    config.channels,
+    config.crops,
+  ]);
+  let d = datasets.get(key);
+  if (!d) {
+    d = makeDataset(config);
+    datasets.set(key, d);
+  }
+  return d;
+}
+
+/** The trainer's train/validation split of the run's data set. */
+export async function splitOf(
+  config: TrainConfig,
+): Promise<{ dataset: Dataset; train: Int32Array; validation: Int32Array }> {
+  const dataset = await datasetOf(config);
+  const { train, validation } = splitIndices(dataset.size, {
+    validationFraction: config.validationFraction,
+    seed: config.seed,
+  });
+  return { dataset, train, validation };
+}
+
+/** The first `count` held-out observations (training ones if too few are held out). */
+export async function heldOutObservations(
+  config: TrainConfig,
+  count: number,
+): Promise<{ observations: Observations; indices: Int32Array }> {
+  const { dataset, train, validation } = await splitOf(config);
+  const pool = validation.length >= count ? validation : train;
+  const indices = pool.subarray(0, Math.min(count, pool.length));
+  return { observations: await dataset.observations(indices), indices };
+}
+
+/** The run's final model. */
+export function modelOf(runDir: string): Promise<LoadedVae> {
+  return loadVae(join(runDir, "model"));
+}
