@@ -608,20 +608,30 @@ export interface SimdKernels {
   columnSum: ColumnSumKernel;
 }
 
-const compiled = new WeakMap<WebAssembly.Memory, SimdKernels>();
+const compiled = new WeakMap<object, SimdKernels | null>();
 
-/** The kernels bound to `memory` (compiled once per memory). */
-export function simdKernels(memory: WebAssembly.Memory): SimdKernels {
+/**
+ * The kernels bound to the heap `memory` (compiled once per memory), or null
+ * where they cannot be: no memory exposed, or a shared memory (the threaded
+ * wasm build), which this module does not import. Callers then use the
+ * backend's own kernels.
+ */
+export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels | null {
+  if (!(memory instanceof WebAssembly.Memory)) return null;
   let kernels = compiled.get(memory);
   if (kernels === undefined) {
-    const module = new WebAssembly.Module(moduleBytes() as BufferSource);
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    kernels = {
-      adam: instance.exports.adam as AdamKernel,
-      transpose: instance.exports.transpose as TransposeKernel,
-      blockTranspose: instance.exports.blockTranspose as BlockTransposeKernel,
-      columnSum: instance.exports.columnSum as ColumnSumKernel,
-    };
+    try {
+      const module = new WebAssembly.Module(moduleBytes() as BufferSource);
+      const instance = new WebAssembly.Instance(module, { env: { memory } });
+      kernels = {
+        adam: instance.exports.adam as AdamKernel,
+        transpose: instance.exports.transpose as TransposeKernel,
+        blockTranspose: instance.exports.blockTranspose as BlockTransposeKernel,
+        columnSum: instance.exports.columnSum as ColumnSumKernel,
+      };
+    } catch {
+      kernels = null;
+    }
     compiled.set(memory, kernels);
   }
   return kernels;

@@ -10,7 +10,7 @@ import { simdKernels } from "./_simd_wasm.ts";
 import type { WasmHeapBackend } from "./_wasm_heap.ts";
 
 interface Backend extends WasmHeapBackend {
-  wasm: WasmHeapBackend["wasm"] & { asm: { memory: WebAssembly.Memory } };
+  wasm: WasmHeapBackend["wasm"] & { asm?: { memory?: WebAssembly.Memory } };
 }
 
 /** Builds the replacement kernel around the backend's original one. */
@@ -27,14 +27,15 @@ export function sumWasm(original: tf.KernelConfig): tf.KernelConfig {
     const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
     const cols = x.shape[rank - 1];
     const leading = axes.length === rank - 1 && [...axes].sort().every((a, i) => a === i);
-    if (x.dtype !== "float32" || rank < 2 || !leading || cols % 4 !== 0) {
+    const backend = args.backend as unknown as Backend;
+    const simd = simdKernels(backend.wasm.asm?.memory);
+    if (simd === null || x.dtype !== "float32" || rank < 2 || !leading || cols % 4 !== 0) {
       return original.kernelFunc(args);
     }
     const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
-    const backend = args.backend as unknown as Backend;
     const shape = keepDims ? [...Array(rank - 1).fill(1), cols] : [cols];
     const out = backend.makeOutput(shape, "float32");
-    simdKernels(backend.wasm.asm.memory).columnSum(
+    simd.columnSum(
       backend.getMemoryOffset(x.dataId),
       backend.getMemoryOffset(out.dataId),
       rows,

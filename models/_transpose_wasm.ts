@@ -16,7 +16,7 @@ import { simdKernels } from "./_simd_wasm.ts";
 import type { WasmHeapBackend } from "./_wasm_heap.ts";
 
 interface Backend extends WasmHeapBackend {
-  wasm: WasmHeapBackend["wasm"] & { asm: { memory: WebAssembly.Memory } };
+  wasm: WasmHeapBackend["wasm"] & { asm?: { memory?: WebAssembly.Memory } };
 }
 
 /**
@@ -53,10 +53,11 @@ export function transposeWasm(original: tf.KernelConfig): tf.KernelConfig {
       (kind === "0,2,1" && four(dims[1], dims[2])) ||
       (kind === "2,1,0" && four(dims[0], dims[2])) ||
       (kind === "1,0,2" && four(dims[2]));
-    if (!fits) return original.kernelFunc(args);
     const backend = args.backend as unknown as Backend;
+    const simd = simdKernels(backend.wasm.asm?.memory);
+    if (!fits || simd === null) return original.kernelFunc(args);
     const out = backend.makeOutput(perm.map((axis) => x.shape[axis]), "float32");
-    const { transpose, blockTranspose } = simdKernels(backend.wasm.asm.memory);
+    const { transpose, blockTranspose } = simd;
     const src = backend.getMemoryOffset(x.dataId), dst = backend.getMemoryOffset(out.dataId);
     if (kind === "1,0") {
       transpose(src, dst, dims[0], dims[1], dims[1] * 4, dims[0] * 4);

@@ -44,7 +44,7 @@ interface AdamState {
 interface WasmBackend {
   makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
   getMemoryOffset(dataId: object): number;
-  wasm: { HEAPF32: Float32Array; asm: { memory: WebAssembly.Memory } };
+  wasm: { HEAPF32: Float32Array; asm?: { memory?: WebAssembly.Memory } };
 }
 
 const f32 = Math.fround;
@@ -55,7 +55,8 @@ const f32 = Math.fround;
  * writing the three new buffers), instead of about twelve element-wise ops
  * each allocating and sweeping a parameter-sized buffer. Every intermediate is
  * rounded to float32 in tf.train.adam's order, so its results are identical to
- * tf.train.adam's. On other backends it is tf.train.adam. It is a
+ * tf.train.adam's. On other backends (and on a threaded wasm build, whose
+ * shared heap this does not import) it is tf.train.adam. It is a
  * `tf.AdamOptimizer`, so its weights, config and serialisation are Adam's.
  *
  * @param options learning rate, β₁, β₂ and ε.
@@ -104,12 +105,13 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
   override applyGradients(
     variableGradients: Parameters<tf.AdamOptimizer["applyGradients"]>[0],
   ): void {
-    if (tf.getBackend() !== "wasm") {
+    const backend = tf.backend() as unknown as WasmBackend;
+    const simd = tf.getBackend() === "wasm" ? simdKernels(backend.wasm?.asm?.memory) : null;
+    if (simd === null) {
       super.applyGradients(variableGradients);
       return;
     }
     const self = this as unknown as AdamState;
-    const backend = tf.backend() as unknown as WasmBackend;
     const engine = tf.engine();
     const names = Array.isArray(variableGradients)
       ? variableGradients.map((v) => v.name)
@@ -118,7 +120,7 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
     const b1 = f32(self.beta1), b2 = f32(self.beta2);
     const c1 = f32(1 - self.beta1), c2 = f32(1 - self.beta2);
     const eps = f32(self.epsilon), negLr = f32(-self.learningRate);
-    const kernel = simdKernels(backend.wasm.asm.memory).adam;
+    const kernel = simd.adam;
     const acc1 = self.accBeta1.dataSync()[0], acc2 = self.accBeta2.dataSync()[0];
     const d1 = f32(1 - acc1), d2 = f32(1 - acc2);
     names.forEach((name, i) => {

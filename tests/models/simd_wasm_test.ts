@@ -1,0 +1,81 @@
+import { simdKernels } from "../../models/_simd_wasm.ts";
+import assert from "node:assert/strict";
+
+function setup() {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const kernels = simdKernels(memory);
+  assert.ok(kernels, "compiles against a plain memory");
+  return { heap: new Float32Array(memory.buffer), kernels };
+}
+
+Deno.test("transpose: a 4×8 matrix, dense and as a strided slice", () => {
+  const { heap, kernels } = setup();
+  for (let i = 0; i < 32; i++) heap[i] = i; // row-major [4, 8]: value = 8·row + col
+  kernels.transpose(0, 400, 4, 8, 32, 16);
+  const out = Array.from(heap.subarray(100, 132));
+  assert.deepEqual(out, Array.from({ length: 32 }, (_, k) => (k % 4) * 8 + Math.floor(k / 4)));
+  // The left 4×4 half only: source rows 32 bytes apart, destination rows 16.
+  heap.fill(-1, 200, 216);
+  kernels.transpose(0, 800, 4, 4, 32, 16);
+  assert.deepEqual(Array.from(heap.subarray(200, 216)), [
+    0,
+    8,
+    16,
+    24,
+    1,
+    9,
+    17,
+    25,
+    2,
+    10,
+    18,
+    26,
+    3,
+    11,
+    19,
+    27,
+  ]);
+});
+
+Deno.test("blockTranspose moves blocks of floats as units", () => {
+  const { heap, kernels } = setup();
+  for (let i = 0; i < 24; i++) heap[i] = i; // [2, 3] blocks of 4 floats
+  kernels.blockTranspose(0, 400, 2, 3, 16);
+  const block = (k: number) => [4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 3];
+  assert.deepEqual(Array.from(heap.subarray(100, 124)), [0, 3, 1, 4, 2, 5].flatMap(block));
+});
+
+Deno.test("columnSum adds the rows", () => {
+  const { heap, kernels } = setup();
+  heap.set([1, 2, 3, 4, 10, 20, 30, 40, 0.5, 0.25, -3, 1e6], 0);
+  heap.fill(7, 100, 104); // overwritten, not accumulated into
+  kernels.columnSum(0, 400, 3, 4);
+  assert.deepEqual(Array.from(heap.subarray(100, 104)), [11.5, 22.25, 30, 1000044]);
+});
+
+Deno.test("adam: one update of four parameters, each operation rounded to float32", () => {
+  const { heap, kernels } = setup();
+  const f = Math.fround;
+  const p = [1, -2, 0.5, 3],
+    g = [0.1, -0.2, 0, 4],
+    m = [0.01, 0.02, -0.5, 0],
+    v = [0.001, 0, 0.2, 1];
+  heap.set(p, 0), heap.set(g, 4), heap.set(m, 8), heap.set(v, 12);
+  const [b1, c1, b2, c2] = [f(0.9), f(0.1), f(0.999), f(0.001)];
+  const [d1, d2, eps, nlr] = [f(0.19), f(0.001999), f(1e-7), f(-0.01)];
+  kernels.adam(16, 0, 16, 32, 48, 64, 80, 96, b1, c1, b2, c2, d1, d2, eps, nlr);
+  for (let k = 0; k < 4; k++) {
+    const mk = f(f(f(m[k]) * b1) + f(f(g[k]) * c1));
+    const vk = f(f(f(v[k]) * b2) + f(f(f(g[k]) * f(g[k])) * c2));
+    const step = f(f(f(mk / d1) / f(f(Math.sqrt(f(vk / d2))) + eps)) * nlr);
+    assert.equal(heap[20 + k], mk, `m[${k}]`);
+    assert.equal(heap[24 + k], vk, `v[${k}]`);
+    assert.equal(heap[16 + k], f(step + f(p[k])), `p[${k}]`);
+  }
+});
+
+Deno.test("no kernels (so callers fall back) without a plain memory", () => {
+  assert.equal(simdKernels(undefined), null);
+  const shared = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+  assert.equal(simdKernels(shared), null);
+});
