@@ -30,7 +30,7 @@ export interface GroupedSettings {
   steps: number;
   batchSize: number;
   lr: number;
-  /** Seeds 0..seeds−1 for every model. */
+  /** Seeds 1..seeds for every model. */
   seeds: number;
   /** Held-out images encoded for MIG and MIC. */
   evaluationSamples: number;
@@ -111,7 +111,8 @@ export const grouped: ExperimentDefinition<GroupedSettings> = {
     const seeds = context.overrides.seeds ?? s.seeds;
     const runs = [];
     for (const m of s.models) {
-      for (let seed = 0; seed < seeds; seed++) {
+      // Seeds 1..N (seed 0 would give tfjs's random generator an unseeded start).
+      for (let seed = 1; seed <= seeds; seed++) {
         const id = `${m.objective === "grouped" ? "grouped" : "beta-vae"}_b${tag(m.beta)}_s${seed}`;
         runs.push(plannedRun(context, id, {
           data: "dsprites",

@@ -68,7 +68,7 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
     "of Stanford Dogs' training set, so the number of steps matches the paper's). The paper does " +
     "not give the latent size or the learning rate: we use 10 latents and Adam's 10⁻³. The " +
     "trainer validates on at most 1024 held-out images (the paper used 8 580 test images). " +
-    "Quick preset: the same grid with 1 280 images per epoch and 6 epochs. One seed (0) per " +
+    "Quick preset: the same grid with 1 280 images per epoch and 6 epochs. One seed (1) per " +
     "configuration, as in the paper.",
   presets: {
     quick: {
@@ -82,7 +82,7 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
       trainSize: 1280,
       validationSize: 256,
       estimator: "mss",
-      seed: 0,
+      seed: 1,
       metricSamples: 1000,
       scorePoints: 0,
     },
@@ -97,7 +97,7 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
       trainSize: 12_000,
       validationSize: 8580,
       estimator: "mss",
-      seed: 0,
+      seed: 1,
       metricSamples: 10_000,
       scorePoints: 0,
     },

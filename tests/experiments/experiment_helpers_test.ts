@@ -1,0 +1,199 @@
+// The pieces behind the experiment reports: options, CSV, spreads, cell
+// formats, log reading, image grids and GIFs; and the command line's answers
+// to bad input.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { parseExperimentArgs } from "../../experiments/_experiments/options.ts";
+import { toCsv } from "../../experiments/_experiments/data_files.ts";
+import { formatSpread, spread } from "../../experiments/_experiments/stats.ts";
+import { formatCell } from "../../experiments/_experiments/report.ts";
+import { readLog } from "../../experiments/_experiments/read_log.ts";
+import { encodeGif, gridRaster } from "../../experiments/_experiments/images.ts";
+import { CliError } from "../../experiments/_train/cli_error.ts";
+import { assertClose, assertThrowsWith } from "../_helpers/assert.ts";
+
+const CLI = new URL("../../experiments/experiment.ts", import.meta.url).pathname;
+
+async function cli(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+Deno.test("parseExperimentArgs reads the name, preset and overrides, and names bad values", () => {
+  const a = parseExperimentArgs(["grouped", "--preset", "paper", "--seeds", "4", "--steps", "10"]);
+  assert.equal(a.name, "grouped");
+  assert.equal(a.preset, "paper");
+  assert.equal(a.out, "runs/experiments");
+  assert.deepEqual(a.overrides, { seeds: 4, steps: 10 });
+  const b = parseExperimentArgs(["tradeoff", "--data", "image-folder", "--data-path", "dogs"]);
+  assert.deepEqual(b.overrides, { data: "image-folder", dataPath: "dogs" });
+  assert.equal(b.preset, "quick");
+  assertThrowsWith(
+    () => parseExperimentArgs(["nope"]),
+    CliError,
+    /unknown experiment "nope" \(choose one of tradeoff, capacity, transfer, grouped, traversals\)/,
+  );
+  assertThrowsWith(() => parseExperimentArgs([]), CliError, /name one \(tradeoff/);
+  assertThrowsWith(
+    () => parseExperimentArgs(["tradeoff", "--preset", "fast"]),
+    CliError,
+    /--preset must be quick or paper, got "fast"/,
+  );
+  assertThrowsWith(
+    () => parseExperimentArgs(["tradeoff", "--steps", "0"]),
+    CliError,
+    /--steps must be an integer ≥ 1, got "0"/,
+  );
+  assertThrowsWith(
+    () => parseExperimentArgs(["tradeoff", "--seeds", "2.5"]),
+    CliError,
+    /--seeds must be an integer ≥ 1, got "2\.5"/,
+  );
+  assertThrowsWith(
+    () => parseExperimentArgs(["tradeoff", "--data", "image-folder"]),
+    CliError,
+    /--data image-folder needs --data-path/,
+  );
+  assertThrowsWith(
+    () => parseExperimentArgs(["tradeoff", "--bogus"]),
+    CliError,
+    /unknown option --bogus/,
+  );
+  assertThrowsWith(
+    () => parseExperimentArgs(["tradeoff", "capacity"]),
+    CliError,
+    /give one experiment name, got tradeoff capacity/,
+  );
+});
+
+Deno.test("the experiment command prints help and answers mistakes with one line", async () => {
+  const help = await cli(["--help"]);
+  assert.equal(help.code, 0);
+  for (const name of ["tradeoff", "capacity", "transfer", "grouped", "traversals"]) {
+    assert.match(help.stdout, new RegExp(`^  ${name} `, "m"));
+  }
+  assert.match(help.stdout, /--preset quick\|paper/);
+  const bad = await cli(["capacity", "--preset", "slow"]);
+  assert.equal(bad.code, 1);
+  assert.equal(
+    bad.stderr.trim(),
+    'error: Cannot read the options: --preset must be quick or paper, got "slow"',
+  );
+  // A data set the experiment cannot use is refused before anything trains.
+  const out = await Deno.makeTempDir();
+  try {
+    const wrong = await cli(["capacity", "--data", "mnist", "--out", out]);
+    assert.equal(wrong.code, 1);
+    const lines = wrong.stderr.trim().split("\n").filter((l) => !l.startsWith("warning"));
+    assert.deepEqual(lines, [
+      "error: Cannot run the experiment capacity: --data must be one of shapes, got mnist",
+    ]);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("toCsv quotes commas, quotes and newlines, and unions the columns", () => {
+  assert.equal(
+    toCsv([{ a: 1, b: "x,y" }, { b: 'say "hi"', c: "two\nlines" }, { a: null }]),
+    'a,b,c\n1,"x,y",\n,"say ""hi""","two\nlines"\n,,\n',
+  );
+});
+
+Deno.test("spread gives the sample standard deviation and range; formatSpread shows them", () => {
+  const s = spread([2, 4, 4, 4, 5, 5, 7, 9]);
+  assertClose(s.mean, 5);
+  assertClose(s.sd, Math.sqrt(32 / 7));
+  assert.equal(s.min, 2);
+  assert.equal(s.max, 9);
+  assert.equal(formatSpread(s, 2), "5.00 ± 2.14 (2.00–9.00, n = 8)");
+  assert.equal(spread([3]).sd, 0);
+  assert.equal(formatSpread(spread([3]), 1), "3.0");
+  assert.equal(spread([NaN, Infinity]).n, 0);
+  assert.equal(formatSpread(spread([]), 1), "–");
+});
+
+Deno.test("formatCell keeps integers, rounds decimals and switches to exponents for tiny values", () => {
+  assert.equal(formatCell(12), "12");
+  assert.equal(formatCell(0.12345), "0.123");
+  assert.equal(formatCell(0.00012345), "1.23e-4");
+  assert.equal(formatCell(-2.5, 1), "-2.5");
+  assert.equal(formatCell(null), "–");
+  assert.equal(formatCell("β-VAE"), "β-VAE");
+  assert.equal(formatCell(0), "0");
+});
+
+Deno.test("readLog splits training and validation lines and keeps the later of repeated steps", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const lines = [
+      { step: 2, epoch: 0, seconds: 1, train: { loss: 5, klPerDimension: [1, 2] } },
+      {
+        step: 2,
+        epoch: 0,
+        seconds: 1,
+        validation: { loss: 6, activeUnits: 1, klPerDimension: [3] },
+      },
+      { step: 4, epoch: 1, seconds: 2, train: { loss: 4, klPerDimension: [1, 1] } },
+      // A resume from step 2 logs step 4 again: the later line wins.
+      { step: 4, epoch: 1, seconds: 3, train: { loss: 3.5, klPerDimension: [0, 1] } },
+    ];
+    await Deno.writeTextFile(
+      join(dir, "log.jsonl"),
+      lines.map((l) => JSON.stringify(l)).join("\n") + "\n",
+    );
+    const { train, validation } = await readLog(dir);
+    assert.deepEqual(train.map((l) => [l.step, l.values.loss]), [[2, 5], [4, 3.5]]);
+    assert.deepEqual(train[1].klPerDimension, [0, 1]);
+    assert.deepEqual(validation.map((l) => l.values), [{ loss: 6, activeUnits: 1 }]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("gridRaster lays images out row-major with grey padding and scaling", () => {
+  // Three 1×2 grey images (values 0, 0.5, 1 per image), 2 columns, padding 1, scale 2.
+  const data = Float32Array.from([0, 0, 0.5, 0.5, 1, 1]);
+  const r = gridRaster({ data, shape: [3, 1, 2, 1] }, { columns: 2, padding: 1, scale: 2 });
+  assert.equal(r.width, 2 * 4 + 3);
+  assert.equal(r.height, 2 * 2 + 3);
+  const px = (x: number, y: number) =>
+    Array.from(r.rgba.subarray((y * r.width + x) * 4, (y * r.width + x) * 4 + 4));
+  assert.deepEqual(px(0, 0), [160, 160, 160, 255]); // padding
+  assert.deepEqual(px(1, 1), [0, 0, 0, 255]); // image 0
+  assert.deepEqual(px(4, 2), [0, 0, 0, 255]); // image 0, scaled
+  assert.deepEqual(px(6, 1), [128, 128, 128, 255]); // image 1
+  assert.deepEqual(px(1, 4), [255, 255, 255, 255]); // image 2, second row
+  assert.deepEqual(px(6, 4), [160, 160, 160, 255]); // empty cell
+  assertThrowsWith(
+    () => gridRaster({ data: new Float32Array(4), shape: [1, 1, 2, 2] }, { columns: 1 }),
+    TypeError,
+    /need 1 or 3 channels, got 2/,
+  );
+});
+
+Deno.test("encodeGif writes a looping GIF of equal-sized frames and refuses mismatched ones", () => {
+  const frame = (v: number) => ({ rgba: new Uint8Array(4 * 4 * 4).fill(v), width: 4, height: 4 });
+  const gif = encodeGif([frame(0), frame(255), frame(0)], 50);
+  const text = new TextDecoder("latin1").decode(gif);
+  assert.equal(text.slice(0, 6), "GIF89a");
+  assert.equal(gif[6] | (gif[7] << 8), 4); // logical screen width
+  assert.match(text, /NETSCAPE2\.0/);
+  assert.equal(text.split("\x21\xf9\x04").length - 1, 3);
+  assert.equal(gif[gif.length - 1], 0x3b); // trailer
+  assertThrowsWith(() => encodeGif([]), RangeError, /no frames/);
+  assertThrowsWith(
+    () => encodeGif([frame(0), { rgba: new Uint8Array(16), width: 2, height: 2 }]),
+    RangeError,
+    /frame 1 is 2×2, not 4×4/,
+  );
+});
