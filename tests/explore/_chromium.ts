@@ -32,6 +32,8 @@ export interface Page {
   waitFor(expression: string, timeoutMs?: number): Promise<void>;
   /** A left click at page coordinates (CSS pixels), as a person's mouse makes it. */
   click(x: number, y: number): Promise<void>;
+  /** Runs `source` in every document this page loads, before the page's own scripts. */
+  addInitScript(source: string): Promise<void>;
   /** A PNG screenshot of the whole page. */
   screenshot(): Promise<Uint8Array>;
   /** Console messages and uncaught exceptions the page has produced so far. */
@@ -199,6 +201,9 @@ export async function launchChromium(): Promise<Browser> {
             sessionId,
           );
         }
+      },
+      async addInitScript(source) {
+        await send("Page.addScriptToEvaluateOnNewDocument", { source }, sessionId);
       },
       async screenshot() {
         const { data } = await send(

@@ -32,7 +32,9 @@ Deno.test("buildSite: dimension order, activity, KL, data images and their codes
   const dir = await Deno.makeTempDir();
   try {
     const run = await fakeRun(join(dir, "run"), { latentDim: 3 });
+    const tensors = tf.memory().numTensors;
     const site = await buildSite(run, { samples: 8, seed: 1 });
+    assert.equal(tf.memory().numTensors, tensors, "buildSite left tensors behind");
     const d = site.data;
     assert.deepEqual(site.warnings, []);
     assert.equal(d.format, "disentangle-explorer/1");

@@ -72,6 +72,8 @@ Deno.test("the explorer runs the trained model in headless Chromium", async (t) 
           assert.ok(["webgl", "wasm", "cpu"].includes(backend), backend);
           assert.equal(await page.evaluate("explorer.tfjsVersion"), "4.22.0");
 
+          const tensors = await page.evaluate<number>("tf.memory().numTensors");
+
           // Before: z = 0, and the page's pixels are Deno's.
           const z0 = await page.evaluate<number[]>("explorer.z");
           assert.deepEqual(z0, [0, 0, 0, 0]);
@@ -140,6 +142,9 @@ Deno.test("the explorer runs the trained model in headless Chromium", async (t) 
           );
           assert.ok(size[0] >= 9 * 28 && size[1] >= 4 * 28, `traversal canvas ${size}`);
 
+          // Decoding, encoding and traversals leave no tensors behind (once in-flight work ends).
+          await page.waitFor(`!explorer.pending && tf.memory().numTensors === ${tensors}`, 5_000);
+
           // Metrics and curves are on the page.
           const metrics = await page.evaluate<string>(
             `document.getElementById("metrics").innerText`,
@@ -204,6 +209,42 @@ Deno.test("the explorer runs the trained model in headless Chromium", async (t) 
             const diff = compare(shown, denoPixels(vae.decoder, [0, 0, 0, 0]));
             assert.ok(diff.max <= 1, `${backend}: max pixel difference ${diff.max}`);
           }
+          // Without WebGL (no context can be made) the page falls back to WASM.
+          const noGl = await browser.newPage();
+          await noGl.addInitScript(`
+          for (const C of [HTMLCanvasElement, globalThis.OffscreenCanvas].filter(Boolean)) {
+            const original = C.prototype.getContext;
+            C.prototype.getContext = function (kind, ...rest) {
+              return /webgl/.test(kind) ? null : original.call(this, kind, ...rest);
+            };
+          }`);
+          await noGl.goto(url);
+          await noGl.waitFor("window.explorer && (explorer.ready || explorer.error)", 30_000);
+          assert.equal(await noGl.evaluate("explorer.error"), null, noGl.messages.join("\n"));
+          assert.equal(await noGl.evaluate("explorer.backend"), "wasm");
+          assert.match((await noGl.evaluate<string[]>("explorer.backendNotes"))[0], /^webgl: /);
+
+          // Dimensions run.json calls inactive are marked so, in KL order.
+          const runJson = join(site, "run.json");
+          const data = JSON.parse(await Deno.readTextFile(runJson));
+          const last = data.dims.order[3];
+          data.dims.active = [true, true, true, true];
+          data.dims.active[last] = false;
+          await Deno.writeTextFile(runJson, JSON.stringify(data));
+          await page.goto(url);
+          await page.waitFor("window.explorer && (explorer.ready || explorer.error)", 30_000);
+          const rows = await page.evaluate<string[]>(
+            `Array.from(document.querySelectorAll("#sliders .slider-row"), (r) => r.className + " " + r.innerText.replace(/\\s+/g, " "))`,
+          );
+          assert.deepEqual(rows.map((r) => r.match(/z(\d)/)![1]), data.dims.order.map(String));
+          assert.deepEqual(rows.map((r) => r.startsWith("slider-row inactive")), [
+            false,
+            false,
+            false,
+            true,
+          ]);
+          assert.match(rows[3], /inactive$/i);
+
           // A cut weights file, then a missing one: each named on the page.
           const weights = join(site, "model/decoder/weights.bin");
           const bytes = await Deno.readFile(weights);
