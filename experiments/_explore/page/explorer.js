@@ -264,6 +264,27 @@ function renderCurves(data) {
 
 // ---------------------------------------------------------------- tfjs parts
 
+/**
+ * The WebGL renderer's name when it is a software one (SwiftShader, llvmpipe:
+ * what a browser without a usable GPU falls back to), else null. Software
+ * WebGL is many times slower than WASM for convolutions.
+ */
+function softwareWebgl() {
+  try {
+    const canvas = document.createElement("canvas");
+    const gl = canvas.getContext("webgl2") ?? canvas.getContext("webgl");
+    if (!gl) return null;
+    const info = gl.getExtension("WEBGL_debug_renderer_info");
+    const renderer = String(
+      gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER),
+    );
+    gl.getExtension("WEBGL_lose_context")?.loseContext();
+    return /swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? renderer : null;
+  } catch {
+    return null;
+  }
+}
+
 async function chooseBackend(wanted) {
   const names = ["webgl", "wasm", "cpu"];
   if (wanted && !names.includes(wanted)) {
@@ -271,6 +292,11 @@ async function chooseBackend(wanted) {
   }
   if (tf.wasm) tf.wasm.setWasmPaths(new URL("vendor/", location.href).href);
   for (const name of wanted ? [wanted] : names) {
+    const software = !wanted && name === "webgl" ? softwareWebgl() : null;
+    if (software) {
+      api.backendNotes.push(`webgl: software renderer (${software}), slower than wasm`);
+      continue;
+    }
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
