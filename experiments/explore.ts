@@ -41,7 +41,7 @@ if (import.meta.main) {
       console.log("press Ctrl-C to stop");
       const stop = () => server.shutdown();
       Deno.addSignalListener("SIGINT", stop);
-      Deno.addSignalListener("SIGTERM", stop);
+      if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
       await server.finished;
     }
   } catch (e) {

@@ -118,6 +118,16 @@ Deno.test("--out writes every file of the page, and refuses an unrelated folder"
       await Deno.readFile(join(site, "model/decoder/weights.bin")),
       await Deno.readFile(join(run, "model/decoder/weights.bin")),
     );
+    // A port in use is named.
+    const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    try {
+      assertOneLineError(
+        await explore([run, "--port", String(busy.addr.port), "--samples", "0"]),
+        new RegExp(`Cannot serve the explorer: port ${busy.addr.port} is in use`),
+      );
+    } finally {
+      busy.close();
+    }
     // A second export into the same folder is allowed; an unrelated folder is not.
     assert.equal((await explore([run, "--out", site, "--samples", "0"])).code, 0);
     await Deno.mkdir(join(dir, "other"));
