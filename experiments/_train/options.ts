@@ -200,8 +200,8 @@ export const OPTIONS = {
   },
   "score-points": {
     kind: "integer",
-    default: 1000,
-    min: 10,
+    default: 200,
+    min: 0,
     help:
       "training points of the β-VAE and FactorVAE scores (half as many to evaluate); 0 skips them",
   },

@@ -351,10 +351,13 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
   // Pictures: reconstructions of validation (or training) images, prior samples, traversals.
   const pictureIndices = (valIndices.length >= 16 ? valIndices : train).subarray(0, 16);
   const x = await batchTensor(dataset, pictureIndices);
-  await writeFile(join(runDir, "images", "reconstructions.png"), reconstructionGrid(vae, x));
+  await writeFile(
+    join(runDir, "images", "reconstructions.png"),
+    reconstructionGrid(vae, x, { likelihood: config.likelihood }),
+  );
   await writeFile(
     join(runDir, "images", "samples.png"),
-    priorSampleGrid(vae, config.latentDim, config.seed),
+    priorSampleGrid(vae, config.latentDim, { seed: config.seed, likelihood: config.likelihood }),
   );
   const base = tf.tidy(() =>
     tf.slice(vae.encoder.predict(x) as tf.Tensor2D, [0, 0], [1, config.latentDim])
@@ -368,7 +371,7 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
     .sort((a, b) => (klOrder[b] ?? 0) - (klOrder[a] ?? 0));
   await writeFile(
     join(runDir, "images", "traversals.png"),
-    traversalGrid(vae, base.dataSync() as Float32Array, dims),
+    traversalGrid(vae, base.dataSync() as Float32Array, dims, { likelihood: config.likelihood }),
   );
   tf.dispose([x, base]);
 

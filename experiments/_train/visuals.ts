@@ -4,8 +4,19 @@ import * as tf from "@tensorflow/tfjs";
 import type { Vae } from "../../models/build_vae.ts";
 import { pngGrid } from "./png_grid.ts";
 
-function decodeToImages(vae: Vae, z: tf.Tensor2D): { data: Float32Array; shape: number[] } {
-  const out = tf.tidy(() => tf.sigmoid(vae.decoder.predict(z) as tf.Tensor));
+/** How a decoder's output becomes pixels: logits through a sigmoid, means clipped to [0, 1]. */
+export type PixelModel = "bernoulli" | "gaussian" | "laplace";
+
+function toPixels(output: tf.Tensor, likelihood: PixelModel): tf.Tensor {
+  return likelihood === "bernoulli" ? tf.sigmoid(output) : tf.clipByValue(output, 0, 1);
+}
+
+function decodeToImages(
+  vae: Vae,
+  z: tf.Tensor2D,
+  likelihood: PixelModel,
+): { data: Float32Array; shape: number[] } {
+  const out = tf.tidy(() => toPixels(vae.decoder.predict(z) as tf.Tensor, likelihood));
   const data = out.dataSync() as Float32Array;
   const shape = out.shape;
   out.dispose();
@@ -13,12 +24,16 @@ function decodeToImages(vae: Vae, z: tf.Tensor2D): { data: Float32Array; shape: 
 }
 
 /** Originals (top row of each pair) above their reconstructions from the posterior means. */
-export function reconstructionGrid(vae: Vae, x: tf.Tensor4D, columns = 8): Uint8Array {
+export function reconstructionGrid(
+  vae: Vae,
+  x: tf.Tensor4D,
+  { likelihood = "bernoulli", columns = 8 }: { likelihood?: PixelModel; columns?: number } = {},
+): Uint8Array {
   const n = x.shape[0];
   const recon = tf.tidy(() => {
     const stats = vae.encoder.predict(x) as tf.Tensor2D;
     const d = stats.shape[1] / 2;
-    return tf.sigmoid(vae.decoder.predict(tf.slice(stats, [0, 0], [-1, d])) as tf.Tensor);
+    return toPixels(vae.decoder.predict(tf.slice(stats, [0, 0], [-1, d])) as tf.Tensor, likelihood);
   });
   // Interleave rows: originals, reconstructions, originals, ...
   const [, h, w, c] = x.shape;
@@ -40,9 +55,13 @@ export function reconstructionGrid(vae: Vae, x: tf.Tensor4D, columns = 8): Uint8
 }
 
 /** Decoded samples z ~ N(0, I). */
-export function priorSampleGrid(vae: Vae, latentDim: number, seed: number, n = 64): Uint8Array {
+export function priorSampleGrid(
+  vae: Vae,
+  latentDim: number,
+  { seed, likelihood = "bernoulli", n = 64 }: { seed: number; likelihood?: PixelModel; n?: number },
+): Uint8Array {
   const z = tf.randomNormal([n, latentDim], 0, 1, "float32", seed) as tf.Tensor2D;
-  const { data, shape } = decodeToImages(vae, z);
+  const { data, shape } = decodeToImages(vae, z, likelihood);
   z.dispose();
   return pngGrid(data, shape, { columns: 8 });
 }
@@ -55,7 +74,10 @@ export function traversalGrid(
   vae: Vae,
   base: Float32Array,
   order: readonly number[],
-  values: readonly number[] = [-2.5, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5],
+  {
+    likelihood = "bernoulli",
+    values = [-2.5, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5],
+  }: { likelihood?: PixelModel; values?: readonly number[] } = {},
 ): Uint8Array {
   const d = base.length;
   const codes = new Float32Array(order.length * values.length * d);
@@ -67,7 +89,7 @@ export function traversalGrid(
     });
   });
   const z = tf.tensor2d(codes, [order.length * values.length, d]);
-  const { data, shape } = decodeToImages(vae, z);
+  const { data, shape } = decodeToImages(vae, z, likelihood);
   z.dispose();
   return pngGrid(data, shape, { columns: values.length });
 }
