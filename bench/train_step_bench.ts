@@ -47,6 +47,9 @@ async function setup(backend: string, arch: string): Promise<Setup> {
   };
 }
 
+// Select a backend before building the models that are only counted (the cpu
+// backend would otherwise greet the user on first use).
+await useBackend("wasm");
 const archs: [string, string][] = [["burgess", "conv (Burgess)"], [
   "locatello-mlp",
   "MLP (Locatello)",
