@@ -75,6 +75,29 @@ export type TransposeKernel = (
 export type ColumnSumKernel = (src: number, dst: number, rows: number, cols: number) => void;
 
 /**
+ * Weight gradient of a one-input-channel convolution with an even kernel
+ * width: out[kh, kw, co] = Σ_{b, oh, ow} xp[b, oh·sh + kh, ow·sw + kw] ·
+ * dy[b, oh, ow, co], xp already padded so every read is inside it, Co a
+ * multiple of 16. Two taps × 16 channels are accumulated in registers per
+ * sweep over dy.
+ */
+export type FilterGradC1Kernel = (
+  xp: number,
+  dy: number,
+  out: number,
+  batch: number,
+  outHeight: number,
+  outWidth: number,
+  paddedHeight: number,
+  paddedWidth: number,
+  kernelHeight: number,
+  kernelWidth: number,
+  strideHeight: number,
+  strideWidth: number,
+  outChannels: number,
+) => void;
+
+/**
  * Transposes [rows, cols] blocks of `blockBytes` (a multiple of 16) each:
  * block (i, j) at src + (i·cols + j)·blockBytes goes to dst + (j·rows + i)·blockBytes.
  */
@@ -537,13 +560,186 @@ function columnSumBody(): number[] {
   return [1, 4, 0x7f, ...code]; // 4 i32 locals
 }
 
+function filterGradC1Body(): number[] {
+  const [XP, DY, OUT, NB, OH, OW, HP, WP, KH, KW, SH, SW, CO] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+  ];
+  // i32 locals 13..23, v128 locals 24..37.
+  const [KHI, KWI, G, Bi, OHI, OWI, XROW, DYROW, COB, SWB, ADDR] = [
+    13,
+    14,
+    15,
+    16,
+    17,
+    18,
+    19,
+    20,
+    21,
+    22,
+    23,
+  ];
+  const ACC = [24, 25, 26, 27, 28, 29, 30, 31], X0 = 32, X1 = 33, DV = [34, 35, 36, 37];
+  const loadAt = (offset: number) => [...simd(0x00), 2, ...uleb(offset)];
+  const storeAt = (offset: number) => [...simd(0x0b), 2, ...uleb(offset)];
+  const F32_LOAD = (offset: number) => [0x2a, 2, ...uleb(offset)];
+  const inc = (local: number, by: number[]) => [...get(local), ...by, I32_ADD, ...set(local)];
+  const loopWhile = (counter: number, bound: number[], body: number[]) => [
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...get(counter),
+    ...bound,
+    I32_GE_U,
+    BR_IF,
+    1,
+    ...body,
+    BR,
+    0,
+    END,
+    END,
+  ];
+  const zero = (local: number) => [I32_CONST, 0, ...set(local)];
+  const inner = [
+    ...get(XROW),
+    ...F32_LOAD(0),
+    ...SPLAT,
+    ...set(X0),
+    ...get(XROW),
+    ...F32_LOAD(4),
+    ...SPLAT,
+    ...set(X1),
+    ...DV.flatMap((d, i) => [...get(DYROW), ...loadAt(16 * i), ...set(d)]),
+    ...[X0, X1].flatMap((x, t) =>
+      DV.flatMap((
+        d,
+        i,
+      ) => [...get(ACC[4 * t + i]), ...get(x), ...get(d), ...MUL, ...ADD, ...set(ACC[4 * t + i])])
+    ),
+    ...inc(XROW, get(SWB)),
+    ...inc(DYROW, get(COB)),
+    ...inc(OWI, [I32_CONST, 1]),
+  ];
+  const rowSetup = [
+    // xrow = xp + (((b·Hp + oh·sh + kh)·Wp + kw) << 2)
+    ...get(XP),
+    ...get(Bi),
+    ...get(HP),
+    I32_MUL,
+    ...get(OHI),
+    ...get(SH),
+    I32_MUL,
+    I32_ADD,
+    ...get(KHI),
+    I32_ADD,
+    ...get(WP),
+    I32_MUL,
+    ...get(KWI),
+    I32_ADD,
+    I32_CONST,
+    2,
+    I32_SHL,
+    I32_ADD,
+    ...set(XROW),
+    // dyrow = dy + (((b·OH + oh)·OW·Co) << 2) + g
+    ...get(DY),
+    ...get(Bi),
+    ...get(OH),
+    I32_MUL,
+    ...get(OHI),
+    I32_ADD,
+    ...get(OW),
+    I32_MUL,
+    ...get(CO),
+    I32_MUL,
+    I32_CONST,
+    2,
+    I32_SHL,
+    I32_ADD,
+    ...get(G),
+    I32_ADD,
+    ...set(DYROW),
+    ...zero(OWI),
+  ];
+  const sweep = [
+    ...ACC.flatMap((a) => [...V128_ZERO, ...set(a)]),
+    ...zero(Bi),
+    ...loopWhile(Bi, get(NB), [
+      ...zero(OHI),
+      ...loopWhile(OHI, get(OH), [
+        ...rowSetup,
+        ...loopWhile(OWI, get(OW), inner),
+        ...inc(OHI, [I32_CONST, 1]),
+      ]),
+      ...inc(Bi, [I32_CONST, 1]),
+    ]),
+    // addr = out + (((kh·KW + kw)·Co) << 2) + g; the second tap is one row of Co further.
+    ...get(OUT),
+    ...get(KHI),
+    ...get(KW),
+    I32_MUL,
+    ...get(KWI),
+    I32_ADD,
+    ...get(CO),
+    I32_MUL,
+    I32_CONST,
+    2,
+    I32_SHL,
+    I32_ADD,
+    ...get(G),
+    I32_ADD,
+    ...set(ADDR),
+    ...[0, 1, 2, 3].flatMap((i) => [...get(ADDR), ...get(ACC[i]), ...storeAt(16 * i)]),
+    ...inc(ADDR, get(COB)),
+    ...[0, 1, 2, 3].flatMap((i) => [...get(ADDR), ...get(ACC[4 + i]), ...storeAt(16 * i)]),
+    ...inc(G, [I32_CONST, 0xc0, 0x00]), // += 64 (signed LEB128)
+  ];
+  const code = [
+    ...get(CO),
+    I32_CONST,
+    2,
+    I32_SHL,
+    ...set(COB),
+    ...get(SW),
+    I32_CONST,
+    2,
+    I32_SHL,
+    ...set(SWB),
+    ...zero(KHI),
+    ...loopWhile(KHI, get(KH), [
+      ...zero(KWI),
+      ...loopWhile(KWI, get(KW), [
+        ...zero(G),
+        ...loopWhile(G, get(COB), sweep),
+        ...inc(KWI, [I32_CONST, 2]),
+      ]),
+      ...inc(KHI, [I32_CONST, 1]),
+    ]),
+    END,
+  ];
+  return [2, 11, 0x7f, 14, 0x7b, ...code]; // 11 i32, 14 v128 locals
+}
+
 function moduleBytes(): Uint8Array {
   const I32 = 0x7f, F32 = 0x7d;
   const adamParams = [...Array(8).fill(I32), ...Array(8).fill(F32)];
   const transposeParams = Array(6).fill(I32);
   const blockParams = Array(5).fill(I32);
+  const gradParams = Array(13).fill(I32);
   const type = [
-    4,
+    5,
     0x60,
     ...uleb(adamParams.length),
     ...adamParams,
@@ -563,11 +759,15 @@ function moduleBytes(): Uint8Array {
     I32,
     I32,
     0,
+    0x60,
+    ...uleb(gradParams.length),
+    ...gradParams,
+    0,
   ];
   const imports = [1, ...str("env"), ...str("memory"), 0x02, 0x00, 0x00];
-  const funcs = [4, 0, 1, 2, 3];
+  const funcs = [5, 0, 1, 2, 3, 4];
   const exports = [
-    4,
+    5,
     ...str("adam"),
     0x00,
     0,
@@ -580,9 +780,18 @@ function moduleBytes(): Uint8Array {
     ...str("columnSum"),
     0x00,
     3,
+    ...str("filterGradC1"),
+    0x00,
+    4,
   ];
-  const bodies = [adamBody(), transposeBody(), blockTransposeBody(), columnSumBody()];
-  const code = [4, ...bodies.flatMap((b) => [...uleb(b.length), ...b])];
+  const bodies = [
+    adamBody(),
+    transposeBody(),
+    blockTransposeBody(),
+    columnSumBody(),
+    filterGradC1Body(),
+  ];
+  const code = [5, ...bodies.flatMap((b) => [...uleb(b.length), ...b])];
   return new Uint8Array([
     0x00,
     0x61,
@@ -606,6 +815,7 @@ export interface SimdKernels {
   transpose: TransposeKernel;
   blockTranspose: BlockTransposeKernel;
   columnSum: ColumnSumKernel;
+  filterGradC1: FilterGradC1Kernel;
 }
 
 const compiled = new WeakMap<object, SimdKernels | null>();
@@ -628,6 +838,7 @@ export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels
         transpose: instance.exports.transpose as TransposeKernel,
         blockTranspose: instance.exports.blockTranspose as BlockTransposeKernel,
         columnSum: instance.exports.columnSum as ColumnSumKernel,
+        filterGradC1: instance.exports.filterGradC1 as FilterGradC1Kernel,
       };
     } catch {
       kernels = null;

@@ -58,6 +58,16 @@ function convCases(count: number, seed: number): ConvCase[] {
   });
   // Stride above the kernel with 'same' padding: the shipped wasm Conv2D returned zeros.
   cases.push({ x: [1, 6, 6, 2], f: [2, 2, 2, 2], strides: [3, 3], pad: "same" });
+  // One input channel, even kernel width, 16·k output channels: the SIMD filter gradient.
+  cases.push({ x: [3, 9, 7, 1], f: [3, 2, 1, 16], strides: [2, 1], pad: "valid" });
+  cases.push({ x: [2, 10, 11, 1], f: [2, 4, 1, 16], strides: [1, 3], pad: "same" });
+  cases.push({
+    x: [1, 7, 8, 1],
+    f: [1, 2, 1, 32],
+    strides: [3, 2],
+    pad: [[0, 0], [2, 1], [0, 3], [0, 0]],
+  });
+  cases.push({ x: [2, 8, 8, 1], f: [4, 4, 1, 48], strides: [2, 2], pad: "same" });
   // The shapes of the Burgess net's layers (batch 2 instead of 64).
   cases.push({ x: [2, 64, 64, 1], f: [4, 4, 1, 32], strides: [2, 2], pad: "same" });
   cases.push({ x: [2, 16, 16, 32], f: [4, 4, 32, 64], strides: [2, 2], pad: "same" });
