@@ -5,8 +5,8 @@ import type { GaussianPosterior } from "./types.ts";
 /** Options of {@link reparameterize}. */
 export interface ReparameterizeOptions {
   /**
-   * Seed of the standard normal noise ε; the same seed gives the same z.
-   * Omit it only where repeatability does not matter.
+   * Seed of the standard normal noise ε; the same seed gives the same z
+   * (0 included). Omit it only where repeatability does not matter.
    * @default {undefined}
    */
   readonly seed?: number;
@@ -39,8 +39,11 @@ export function reparameterize(
   const { mean, logVar } = checkPosterior(posterior, "posterior", action);
   const { seed } = options;
   if (seed !== undefined) checkFinite(seed, "options.seed", action);
+  // tfjs treats a seed of 0 as "no seed": shift non-negative seeds by one so
+  // every given seed, 0 included, names its own repeatable stream.
+  const stream = seed === undefined ? undefined : seed >= 0 ? seed + 1 : seed;
   return tf.tidy(() => {
-    const eps = tf.randomNormal(mean.shape, 0, 1, "float32", seed);
+    const eps = tf.randomNormal(mean.shape, 0, 1, "float32", stream);
     return tf.add(mean, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps));
   });
 }

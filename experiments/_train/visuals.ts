@@ -60,7 +60,13 @@ export function priorSampleGrid(
   latentDim: number,
   { seed, likelihood = "bernoulli", n = 64 }: { seed: number; likelihood?: PixelModel; n?: number },
 ): Uint8Array {
-  const z = tf.randomNormal([n, latentDim], 0, 1, "float32", seed) as tf.Tensor2D;
+  const z = tf.randomNormal(
+    [n, latentDim],
+    0,
+    1,
+    "float32",
+    seed + 1,
+  ) /* tfjs: seed 0 = unseeded */ as tf.Tensor2D;
   const { data, shape } = decodeToImages(vae, z, likelihood);
   z.dispose();
   return pngGrid(data, shape, { columns: 8 });

@@ -154,3 +154,19 @@ Deno.test("grouped functions reject bad group sizes and inputs", () => {
     /inputs\.decode must be a function, got object/,
   );
 });
+
+Deno.test("reparameterize is repeatable for every seed, 0 included, and seeds differ", () => {
+  const posterior = {
+    mean: tf.zeros([3, 2]) as tf.Tensor2D,
+    logVar: tf.zeros([3, 2]) as tf.Tensor2D,
+  };
+  for (const seed of [0, 1, 42]) {
+    const a = reparameterize(posterior, { seed }).dataSync();
+    const b = reparameterize(posterior, { seed }).dataSync();
+    assertClose(a, b, { atol: 0, message: `seed ${seed}` });
+  }
+  const zero = reparameterize(posterior, { seed: 0 }).dataSync();
+  const one = reparameterize(posterior, { seed: 1 }).dataSync();
+  if (zero.every((v, i) => v === one[i])) throw new Error("seeds 0 and 1 gave the same noise");
+  assertNoLeak(() => reparameterize(posterior, { seed: 3 }), "reparameterize");
+});
