@@ -7,8 +7,10 @@
  *
  *   deno bench -A bench/train_step_bench.ts
  *
- * The pure-JS cpu backend needs minutes per conv step: its benchmarks run only
- * with BENCH_CPU=1. Other processes share the cores: check the load first.
+ * The pure-JS cpu backend takes seconds per MLP step and minutes per conv step
+ * (its Conv2DBackpropFilter alone): its conv benchmark runs only with
+ * BENCH_CPU=1. Other processes share the cores: check the load first, or use
+ * bench/train_step_variants.ts, which also reports CPU time per step.
  */
 import * as tf from "@tensorflow/tfjs";
 import { buildVae } from "../models/build_vae.ts";
@@ -20,11 +22,8 @@ import { trainStepFlops } from "./_flops.ts";
 const BATCH = 64, LATENT = 10;
 const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
 const hasAdapter = gpu !== undefined && (await gpu.requestAdapter()) !== null;
-const backends = [
-  "wasm",
-  ...(hasAdapter ? ["webgpu"] : []),
-  ...(Deno.env.get("BENCH_CPU") ? ["cpu"] : []),
-];
+const backends = ["wasm", ...(hasAdapter ? ["webgpu"] : []), "cpu"];
+const cpuConv = Deno.env.get("BENCH_CPU") !== undefined;
 
 interface Setup {
   step(): Promise<void>;
@@ -57,6 +56,7 @@ const archs: [string, string][] = [["burgess", "conv (Burgess)"], [
 const setups = new Map<string, Setup>();
 for (const backend of backends) {
   for (const [arch, label] of archs) {
+    if (backend === "cpu" && arch === "burgess" && !cpuConv) continue;
     // Built lazily, on the benchmark's own backend, the first time it runs.
     const key = `${backend}/${arch}`;
     const counted = buildVae(arch, { inputShape: [64, 64, 1], latentDim: LATENT });

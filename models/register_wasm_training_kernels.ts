@@ -27,7 +27,8 @@ let registered = false;
  * registering kernels built from its fast XNNPACK ones and a small SIMD module:
  *
  * - `Conv2DBackpropFilter` (missing; every conv and transposed-conv weight
- *   gradient needs it): one dilated convolution with batch and channels swapped;
+ *   gradient needs it): one dilated convolution with batch and channels
+ *   swapped, or for one-channel inputs a SIMD kernel over x and dy in place;
  * - `Conv2DBackpropInput` (a scalar loop as shipped; also conv2dTranspose's
  *   forward pass): one stride-1 sub-pixel convolution plus one interleaving copy;
  * - `BatchMatMul` with transposed operands (a scalar loop as shipped): the
