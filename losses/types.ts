@@ -86,4 +86,3 @@ export type LossResult = {
   /** Closed-form KL(q(z|x_i) ‖ N(0, I)) per sample, `[B]`. */
   readonly kl: tf.Tensor1D;
 };
-

@@ -40,7 +40,7 @@ function conv2dBackpropInput(
     dimRoundingMode,
   );
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const { inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
+  const { inHeight: h, inWidth: w } = info;
   const [, oh, ow] = dy.shape;
   const { top, left } = info.padInfo;
   const jh = Math.ceil(kh / sh), jw = Math.ceil(kw / sw); // taps per phase

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Observations } from "../data/ground_truth_data.ts";
+import type { LayersModel } from "./build_vae.ts";
 
 /** Options of {@link encodeObservations}. */
 export interface EncodeObservationsOptions {
@@ -42,7 +43,7 @@ export interface EncodedObservations {
  * @returns `{ mean, logVar }`, N rows of D numbers each.
  */
 export function encodeObservations(
-  encoder: tf.LayersModel,
+  encoder: LayersModel,
   observations: Observations,
   options: EncodeObservationsOptions = {},
 ): EncodedObservations {
