@@ -39,14 +39,16 @@ export async function splitOf(
   return { dataset, train, validation };
 }
 
-/** The first `count` held-out observations (training ones if too few are held out). */
+/** `count` held-out observations spread over the split (training ones if too few are held out). */
 export async function heldOutObservations(
   config: TrainConfig,
   count: number,
 ): Promise<{ observations: Observations; indices: Int32Array }> {
   const { dataset, train, validation } = await splitOf(config);
   const pool = validation.length >= count ? validation : train;
-  const indices = pool.subarray(0, Math.min(count, pool.length));
+  // Evenly spaced through the (sorted) pool, so the pictures span the data set.
+  const n = Math.min(count, pool.length);
+  const indices = Int32Array.from({ length: n }, (_, i) => pool[Math.floor((i * pool.length) / n)]);
   return { observations: await dataset.observations(indices), indices };
 }
 
