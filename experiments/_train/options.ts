@@ -117,7 +117,7 @@ export const OPTIONS = {
   },
   "kl-warmup": {
     kind: "integer",
-    default: 0,
+    default: 300,
     min: 0,
     help: "steps over which α, β and γ rise linearly from 0 to their values (0: none)",
     affectsTraining: true,
@@ -142,7 +142,7 @@ export const OPTIONS = {
     help: "grouped objective: latent group sizes, e.g. 3,3 (default: two halves)",
     affectsTraining: true,
   },
-  steps: { kind: "integer", default: 1500, min: 1, help: "training steps (minibatches)" },
+  steps: { kind: "integer", default: 1200, min: 1, help: "training steps (minibatches)" },
   "batch-size": {
     kind: "integer",
     default: 64,
@@ -200,7 +200,7 @@ export const OPTIONS = {
   },
   "score-points": {
     kind: "integer",
-    default: 200,
+    default: 100,
     min: 0,
     help:
       "training points of the β-VAE and FactorVAE scores (half as many to evaluate); 0 skips them",
