@@ -44,8 +44,9 @@ export interface ObjectiveOptions {
    */
   readonly datasetSize: number;
   /**
-   * β: the weight of the TC (β-TCVAE) or of the whole KL (β-VAE, grouped).
-   * @default {6 for beta-tcvae, 4 for beta-vae, 1 for grouped}
+   * β: the weight of the TC (β-TCVAE) or of the whole KL (β-VAE, grouped;
+   * for "vae" only a warm-up schedule towards 1 makes sense).
+   * @default {6 for beta-tcvae, 4 for beta-vae, 1 for grouped and vae}
    */
   readonly beta?: Hyperparameter;
   /**
@@ -196,7 +197,8 @@ export function forward(
   let result: LossResult;
   switch (objective) {
     case "vae":
-      result = betaVaeLoss(sample, { ...common, beta: 1 });
+      // β stays 1 unless the caller schedules it (a KL warm-up from 0 to 1).
+      result = betaVaeLoss(sample, { ...common, beta: options.beta ?? 1 });
       break;
     case "beta-vae":
       result = betaVaeLoss(sample, { ...common, beta: options.beta ?? 4 });

@@ -122,6 +122,27 @@ export const OPTIONS = {
     help: "steps over which α, β and γ rise linearly from 0 to their values (0: none)",
     affectsTraining: true,
   },
+  "alpha-warmup": {
+    kind: "integer",
+    default: -1,
+    min: -1,
+    help: "warm-up steps of α alone (-1: as --kl-warmup)",
+    affectsTraining: true,
+  },
+  "beta-warmup": {
+    kind: "integer",
+    default: -1,
+    min: -1,
+    help: "warm-up steps of β alone (-1: as --kl-warmup)",
+    affectsTraining: true,
+  },
+  "gamma-warmup": {
+    kind: "integer",
+    default: -1,
+    min: -1,
+    help: "warm-up steps of γ alone (-1: as --kl-warmup; never for capacity)",
+    affectsTraining: true,
+  },
   estimator: {
     kind: "string",
     default: "mss",
@@ -226,6 +247,9 @@ export interface TrainConfig {
   capacityMax: number;
   capacitySteps: number;
   klWarmup: number;
+  alphaWarmup: number;
+  betaWarmup: number;
+  gammaWarmup: number;
   estimator: "mws" | "mss";
   likelihood: "bernoulli" | "gaussian" | "laplace";
   groupSizes: number[];

@@ -77,21 +77,19 @@ async function batchTensor(dataset: Dataset, indices: Int32Array): Promise<tf.Te
   return tf.tensor4d(obs.data, obs.shape as [number, number, number, number]);
 }
 
-/** The training step's hyper-parameters, with the KL warm-up and capacity schedules. */
+/** The training step's hyper-parameters, with the per-term warm-ups and the capacity schedule. */
 function objectiveOptions(config: TrainConfig, datasetSize: number) {
-  const warm = (v: number): Hyperparameter =>
-    config.klWarmup > 0 ? linearSchedule({ from: 0, to: v, steps: config.klWarmup }) : v;
+  // A term's own warm-up, or the shared KL warm-up when it is -1.
+  const warm = (v: number, own: number): Hyperparameter => {
+    const steps = own >= 0 ? own : config.klWarmup;
+    return steps > 0 ? linearSchedule({ from: 0, to: v, steps }) : v;
+  };
   return {
     objective: config.objective,
     datasetSize,
-    beta: warm(
-      config.objective === "beta-vae" || config.objective === "grouped" ||
-        config.objective === "beta-tcvae"
-        ? config.beta
-        : 1,
-    ),
-    alpha: warm(config.alpha),
-    gamma: config.objective === "capacity" ? config.gamma : warm(config.gamma),
+    beta: warm(config.objective === "vae" ? 1 : config.beta, config.betaWarmup),
+    alpha: warm(config.alpha, config.alphaWarmup),
+    gamma: config.objective === "capacity" ? config.gamma : warm(config.gamma, config.gammaWarmup),
     capacity: linearSchedule({ from: 0, to: config.capacityMax, steps: config.capacitySteps }),
     estimator: config.estimator,
     likelihood: config.likelihood,

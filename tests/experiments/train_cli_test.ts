@@ -178,3 +178,53 @@ Deno.test("a tiny run writes a complete run folder, and --resume continues it", 
     await Deno.remove(out, { recursive: true });
   }
 });
+
+Deno.test("the same seed gives the same run; per-term warm-ups reach the log", async () => {
+  const out = await Deno.makeTempDir();
+  const args = (name: string, seed: number) => [
+    "--data",
+    "shapes",
+    "--image-size",
+    "28",
+    "--model",
+    "mnist-mlp",
+    "--latent-dim",
+    "3",
+    "--out",
+    out,
+    "--name",
+    name,
+    "--steps",
+    "4",
+    "--log-every",
+    "1",
+    "--batch-size",
+    "16",
+    "--metric-samples",
+    "200",
+    "--score-points",
+    "0",
+    "--seed",
+    String(seed),
+    "--kl-warmup",
+    "0",
+    "--beta-warmup",
+    "3",
+  ];
+  const losses = async (name: string) =>
+    (await Deno.readTextFile(`${out}/${name}/log.jsonl`)).trim().split("\n")
+      .map((l) => JSON.parse(l)).filter((r) => r.train).map((r) => r.train.loss);
+  try {
+    for (const [name, seed] of [["a", 3], ["b", 3], ["c", 4]] as const) {
+      const r = await train(args(name, seed));
+      if (r.code !== 0) throw new Error(`run ${name} failed:\n${r.stderr}`);
+    }
+    const [a, b, c] = [await losses("a"), await losses("b"), await losses("c")];
+    if (a.length !== 4 || a.join() !== b.join()) throw new Error(`same seed differs: ${a} vs ${b}`);
+    if (a.join() === c.join()) throw new Error("different seeds gave the same run");
+    const config = JSON.parse(await Deno.readTextFile(`${out}/a/config.json`)).config;
+    if (config.betaWarmup !== 3 || config.klWarmup !== 0) throw new Error("warm-ups not recorded");
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
