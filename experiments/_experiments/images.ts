@@ -113,11 +113,15 @@ export function gridRaster(
   return { rgba, width, height };
 }
 
-/** PNG bytes of a raster. */
+/** PNG bytes of a raster (8-bit grey when every pixel is grey, else RGB). */
 export function encodePng(raster: Raster): Uint8Array {
   const png = new PNG({ width: raster.width, height: raster.height });
   png.data.set(raster.rgba);
-  return new Uint8Array(PNG.sync.write(png));
+  let grey = true;
+  for (let i = 0; i < raster.rgba.length && grey; i += 4) {
+    grey = raster.rgba[i] === raster.rgba[i + 1] && raster.rgba[i] === raster.rgba[i + 2];
+  }
+  return new Uint8Array(PNG.sync.write(png, { colorType: grey ? 0 : 2, inputHasAlpha: true }));
 }
 
 interface GifEncoder {

