@@ -1,30 +1,11 @@
 import { assertThrowsWith } from "../_helpers/assert.ts";
 import { parseTrainArgs } from "../../experiments/_train/options.ts";
 import { CliError } from "../../experiments/_train/cli_error.ts";
+import { assertOneLineError, runScript } from "../_helpers/cli.ts";
 
 const TRAIN = new URL("../../experiments/train.ts", import.meta.url).pathname;
 
-async function train(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", TRAIN, ...args],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
-
-function assertOneLineError(result: { code: number; stderr: string }, pattern: RegExp) {
-  const lines = result.stderr.trim().split("\n").filter((l) => !l.startsWith("warning"));
-  if (result.code === 0) throw new Error("expected a non-zero exit");
-  if (lines.length !== 1 || !pattern.test(lines[0]) || /\n\s+at /.test(result.stderr)) {
-    throw new Error(`expected one error line matching ${pattern}, got:\n${result.stderr}`);
-  }
-}
+const train = (args: string[]) => runScript(TRAIN, args);
 
 Deno.test("parseTrainArgs applies defaults, flags and config files, and names bad values", async () => {
   const c = parseTrainArgs([]);

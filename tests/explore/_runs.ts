@@ -1,6 +1,7 @@
 // Test set-up for the explorer: tiny run folders (trained for real, or built
 // directly with saveVae for speed) and the command line as a subprocess.
 import { join } from "node:path";
+import { assertOneLineError, type CommandResult, runScript } from "../_helpers/cli.ts";
 import "../_helpers/tf.ts";
 import { buildVae } from "../../models/build_vae.ts";
 import { saveVae } from "../../models/save_vae.ts";
@@ -9,22 +10,16 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 export const EXPLORE = join(ROOT, "experiments/explore.ts");
 const TRAIN = join(ROOT, "experiments/train.ts");
 
+export { assertOneLineError };
+
 /** Trains the tiny run of tests/experiments/train_cli_test.ts into `out/tiny` (seconds). */
 export async function trainTinyRun(out: string): Promise<string> {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      TRAIN,
-      ...["--data", "shapes", "--image-size", "28", "--model", "mnist-mlp", "--latent-dim", "4"],
-      ...["--steps", "4", "--batch-size", "16", "--metric-samples", "300", "--score-points", "20"],
-      ...["--log-every", "2", "--eval-every", "2", "--out", out, "--name", "tiny"],
-    ],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (r.code !== 0) throw new Error(`training failed:\n${new TextDecoder().decode(r.stderr)}`);
+  const r = await runScript(TRAIN, [
+    ...["--data", "shapes", "--image-size", "28", "--model", "mnist-mlp", "--latent-dim", "4"],
+    ...["--steps", "4", "--batch-size", "16", "--metric-samples", "300", "--score-points", "20"],
+    ...["--log-every", "2", "--eval-every", "2", "--out", out, "--name", "tiny"],
+  ]);
+  if (r.code !== 0) throw new Error(`training failed:\n${r.stderr}`);
   return join(out, "tiny");
 }
 
@@ -94,20 +89,8 @@ export async function fakeRun(
 }
 
 /** Runs `deno task explore` with `args` to completion. */
-export async function explore(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", EXPLORE, ...args],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
+export function explore(args: string[]): Promise<CommandResult> {
+  return runScript(EXPLORE, args);
 }
 
 /** Starts `deno task explore RUN --port 0` and resolves with its address once it serves. */
@@ -148,19 +131,4 @@ export async function startExplorer(
       await stderr;
     },
   };
-}
-
-/** Asserts one `error: ...` line on stderr matching `pattern`, no stack trace, exit ≠ 0. */
-export function assertOneLineError(
-  result: { code: number; stderr: string },
-  pattern: RegExp,
-): void {
-  const lines = result.stderr.trim().split("\n").filter((l) => !l.startsWith("warning"));
-  if (result.code === 0) throw new Error(`expected a non-zero exit, stderr:\n${result.stderr}`);
-  if (
-    lines.length !== 1 || !lines[0].startsWith("error: ") || !pattern.test(lines[0]) ||
-    /\n\s+at /.test(result.stderr)
-  ) {
-    throw new Error(`expected one error line matching ${pattern}, got:\n${result.stderr}`);
-  }
 }
