@@ -19,8 +19,7 @@ const PATCH = {
   scorePoints: 20,
   metricSamples: 200,
   reconstructionImages: 2,
-  // Not 0: tfjs treats a noise seed of 0 as "unseeded", which would make the
-  // uninterrupted and the resumed run differ from their first step.
+  // The experiments' seeds start at 1 (tfjs itself reads a seed of 0 as "none").
   seed: 1,
 };
 
