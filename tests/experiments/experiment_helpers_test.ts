@@ -11,22 +11,11 @@ import { readLog } from "../../experiments/_experiments/read_log.ts";
 import { encodeGif, gridRaster } from "../../experiments/_experiments/images.ts";
 import { CliError } from "../../experiments/_train/cli_error.ts";
 import { assertClose, assertThrowsWith } from "../_helpers/assert.ts";
+import { runScript } from "../_helpers/cli.ts";
 
 const CLI = new URL("../../experiments/experiment.ts", import.meta.url).pathname;
 
-async function cli(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+const cli = (args: string[]) => runScript(CLI, args);
 
 Deno.test("parseExperimentArgs reads the name, preset and overrides, and names bad values", () => {
   const a = parseExperimentArgs(["grouped", "--preset", "paper", "--seeds", "4", "--steps", "10"]);
