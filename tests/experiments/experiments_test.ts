@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runExperiment } from "../../experiments/_experiments/run_experiment.ts";
 import { readLog } from "../../experiments/_experiments/read_log.ts";
-import { checkPage } from "./_chromium.ts";
+import { checkPage } from "../_helpers/chromium.ts";
 
 const out = await Deno.makeTempDir({ prefix: "experiments-test-" });
 const silent = { log: () => {}, write: () => {}, tty: false };

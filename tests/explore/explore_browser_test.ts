@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tf } from "../_helpers/tf.ts";
 import { loadVae } from "../../models/load_vae.ts";
-import { chromiumPath, hasChromium, launchChromium, type Page } from "./_chromium.ts";
+import { chromiumPath, hasChromium, launchChromium, type Page } from "../_helpers/chromium.ts";
 import { explore, startExplorer, trainTinyRun } from "./_runs.ts";
 
 /** Where the test leaves its screenshot (outside the repository). */

@@ -1,5 +1,6 @@
 // A minimal headless-Chromium driver over the DevTools protocol (a WebSocket
-// from Deno, no npm package): launch, open a page, evaluate, click, screenshot.
+// from Deno, no npm package): launch, open a page, evaluate, click, screenshot;
+// and `checkPage`, which reports what a person would see fail on a page.
 // Debian's `chromium` (/usr/bin/chromium; .ci/run installs it with apt-get).
 
 /** Where Chromium is: $CHROMIUM_PATH, else /usr/bin/chromium. */
@@ -36,7 +37,10 @@ export interface Page {
   addInitScript(source: string): Promise<void>;
   /** A PNG screenshot of the whole page. */
   screenshot(): Promise<Uint8Array>;
-  /** Console messages and uncaught exceptions the page has produced so far. */
+  /**
+   * Console messages, uncaught exceptions and error log entries (failed
+   * loads) the page has produced so far, one line each.
+   */
   readonly messages: string[];
 }
 
@@ -149,8 +153,13 @@ export async function launchChromium(): Promise<Browser> {
       const d = p.exceptionDetails as { text: string; exception?: { description?: string } };
       messages.push(`exception: ${d.exception?.description ?? d.text}`);
     });
+    on(sessionId, "Log.entryAdded", (p) => {
+      const entry = p.entry as { level: string; text: string; url?: string };
+      if (entry.level === "error") messages.push(`log: ${entry.text} ${entry.url ?? ""}`.trim());
+    });
     await send("Page.enable", {}, sessionId);
     await send("Runtime.enable", {}, sessionId);
+    await send("Log.enable", {}, sessionId);
     await send(
       "Emulation.setDeviceMetricsOverride",
       { width, height, deviceScaleFactor: 1, mobile: false },
@@ -234,4 +243,52 @@ export async function launchChromium(): Promise<Browser> {
       await Deno.remove(profile, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/** What {@link checkPage} saw. */
+export interface PageCheck {
+  /** Every <img>: its alt text and decoded size (0 × 0 when it failed). */
+  images: { alt: string; naturalWidth: number; naturalHeight: number }[];
+  /** Console errors, exceptions and failed loads, one line each. */
+  errors: string[];
+  /** The page title. */
+  title: string;
+  /** A PNG screenshot of the page. */
+  screenshot: Uint8Array;
+}
+
+/** Loads `url` (e.g. a file:// URL), waits for every image, and reports what failed. */
+export async function checkPage(url: string, timeoutMs = 60_000): Promise<PageCheck> {
+  const browser = await launchChromium();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${url} did not settle within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([
+      timeout,
+      (async () => {
+        const page = await browser.newPage({ width: 1200, height: 900 });
+        await page.goto(url);
+        await page.evaluate(
+          "Promise.all([...document.images].map((i) => i.complete ? null : new Promise((r) => { i.onload = i.onerror = r; })))",
+        );
+        const images = await page.evaluate<PageCheck["images"]>(
+          "[...document.images].map((i) => ({ alt: i.alt, naturalWidth: i.naturalWidth, naturalHeight: i.naturalHeight }))",
+        );
+        const title = await page.evaluate<string>("document.title");
+        const screenshot = await page.screenshot();
+        const errors = page.messages.filter((m) =>
+          !m.startsWith("console.") || m.startsWith("console.error")
+        );
+        return { images, errors, title, screenshot };
+      })(),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    await browser.close();
+  }
 }
