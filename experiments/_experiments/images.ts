@@ -2,21 +2,17 @@
 // laying images out in grids, and encoding grids as PNG (pngjs) or animated
 // GIF (gifenc). Both encoders stay out of the library's import graph.
 import * as tf from "@tensorflow/tfjs";
-import { PNG } from "pngjs";
 import gifenc from "gifenc";
 import type { TrainConfig } from "../_train/options.ts";
+import { encodePng, gridRaster, type ImageBatch, type Raster } from "../_train/png_grid.ts";
+
+export { encodePng, gridRaster, type ImageBatch, type Raster };
 import type { Observations } from "../../data/ground_truth_data.ts";
 
 /** The parts of a VAE the pictures need. */
 export interface PictureModel {
   readonly encoder: tf.LayersModel;
   readonly decoder: tf.LayersModel;
-}
-
-/** Images `[N, H, W, C]` with values in [0, 1]. */
-export interface ImageBatch {
-  readonly data: Float32Array;
-  readonly shape: readonly [number, number, number, number];
 }
 
 /** Decodes codes `[N, D]` (row-major) to images: the decoder's mean, in [0, 1]. */
@@ -61,67 +57,6 @@ export function reconstruct(
 ): ImageBatch {
   const means = encodeMeans(model, observations);
   return decodeCodes(model, means, means.length / observations.shape[0], likelihood);
-}
-
-/** An RGBA raster. */
-export interface Raster {
-  readonly rgba: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-}
-
-/**
- * Lays images out row-major in a grid of `columns` (grey padding between
- * cells); cell `k` shows image `k`, or stays grey when `k` is past the end
- * or listed in `blank`. Grey images become grey pixels, RGB stays RGB.
- */
-export function gridRaster(
-  images: ImageBatch,
-  { columns, padding = 2, scale = 1, cells }: {
-    columns: number;
-    padding?: number;
-    scale?: number;
-    cells?: number;
-  },
-): Raster {
-  const [n, h, w, c] = images.shape;
-  if (c !== 1 && c !== 3) {
-    throw new TypeError(`Cannot draw the grid: images need 1 or 3 channels, got ${c}`);
-  }
-  const count = cells ?? n;
-  const cols = Math.max(1, Math.min(columns, count));
-  const rows = Math.max(1, Math.ceil(count / cols));
-  const cw = w * scale, ch = h * scale;
-  const width = cols * cw + (cols + 1) * padding;
-  const height = rows * ch + (rows + 1) * padding;
-  const rgba = new Uint8Array(width * height * 4).fill(160);
-  for (let i = 3; i < rgba.length; i += 4) rgba[i] = 255;
-  for (let k = 0; k < Math.min(n, count); k++) {
-    const x0 = padding + (k % cols) * (cw + padding);
-    const y0 = padding + Math.floor(k / cols) * (ch + padding);
-    for (let y = 0; y < ch; y++) {
-      for (let x = 0; x < cw; x++) {
-        const src = ((k * h + Math.floor(y / scale)) * w + Math.floor(x / scale)) * c;
-        const dst = ((y0 + y) * width + x0 + x) * 4;
-        for (let q = 0; q < 3; q++) {
-          const v = images.data[src + (c === 1 ? 0 : q)];
-          rgba[dst + q] = Math.round(Math.min(1, Math.max(0, v)) * 255);
-        }
-      }
-    }
-  }
-  return { rgba, width, height };
-}
-
-/** PNG bytes of a raster (8-bit grey when every pixel is grey, else RGB). */
-export function encodePng(raster: Raster): Uint8Array {
-  const png = new PNG({ width: raster.width, height: raster.height });
-  png.data.set(raster.rgba);
-  let grey = true;
-  for (let i = 0; i < raster.rgba.length && grey; i += 4) {
-    grey = raster.rgba[i] === raster.rgba[i + 1] && raster.rgba[i] === raster.rgba[i + 2];
-  }
-  return new Uint8Array(PNG.sync.write(png, { colorType: grey ? 0 : 2, inputHasAlpha: true }));
 }
 
 interface GifEncoder {

@@ -1,53 +1,70 @@
 // Image grids as PNG files, encoded with pngjs (kept out of the library's
-// import graph: only the command line draws pictures).
+// import graph: only the command lines draw pictures).
 import { PNG } from "pngjs";
 
-/** Options of {@link pngGrid}. */
-export interface GridOptions {
-  /** Images per row. */
-  readonly columns: number;
-  /** Pixels between images (drawn in a mid grey). */
-  readonly padding?: number;
-  /** Each image pixel becomes a scale×scale block (small images read better larger). */
-  readonly scale?: number;
+/** Images `[N, H, W, C]` with values in [0, 1]. */
+export interface ImageBatch {
+  readonly data: Float32Array;
+  readonly shape: readonly [number, number, number, number];
+}
+
+/** An RGBA raster. */
+export interface Raster {
+  readonly rgba: Uint8Array;
+  readonly width: number;
+  readonly height: number;
 }
 
 /**
- * Lays out N images `[N, H, W, C]` (values in [0, 1], C = 1 or 3) in a grid
- * and encodes it as PNG bytes.
+ * Lays images out row-major in a grid of `columns` (grey padding between
+ * cells); cell `k` shows image `k`, or stays grey when `k` is past the end
+ * or listed in `blank`. Grey images become grey pixels, RGB stays RGB.
  */
-export function pngGrid(
-  images: Float32Array,
-  shape: readonly number[],
-  { columns, padding = 2, scale = 1 }: GridOptions,
-): Uint8Array {
-  const [n, h, w, c] = shape;
-  if (n < 1 || (c !== 1 && c !== 3) || images.length !== n * h * w * c) {
-    throw new TypeError(
-      `Cannot draw the image grid: bad shape [${shape}] for ${images.length} values`,
-    );
+export function gridRaster(
+  images: ImageBatch,
+  { columns, padding = 2, scale = 1, cells }: {
+    columns: number;
+    padding?: number;
+    scale?: number;
+    cells?: number;
+  },
+): Raster {
+  const [n, h, w, c] = images.shape;
+  if (c !== 1 && c !== 3) {
+    throw new TypeError(`Cannot draw the grid: images need 1 or 3 channels, got ${c}`);
   }
-  const cols = Math.min(columns, n);
-  const rows = Math.ceil(n / cols);
-  const cellW = w * scale, cellH = h * scale;
-  const width = cols * cellW + (cols + 1) * padding;
-  const height = rows * cellH + (rows + 1) * padding;
-  const png = new PNG({ width, height });
-  png.data.fill(128);
-  for (let i = 3; i < png.data.length; i += 4) png.data[i] = 255;
-  for (let k = 0; k < n; k++) {
-    const x0 = padding + (k % cols) * (cellW + padding);
-    const y0 = padding + Math.floor(k / cols) * (cellH + padding);
-    for (let y = 0; y < cellH; y++) {
-      for (let x = 0; x < cellW; x++) {
+  const count = cells ?? n;
+  const cols = Math.max(1, Math.min(columns, count));
+  const rows = Math.max(1, Math.ceil(count / cols));
+  const cw = w * scale, ch = h * scale;
+  const width = cols * cw + (cols + 1) * padding;
+  const height = rows * ch + (rows + 1) * padding;
+  const rgba = new Uint8Array(width * height * 4).fill(160);
+  for (let i = 3; i < rgba.length; i += 4) rgba[i] = 255;
+  for (let k = 0; k < Math.min(n, count); k++) {
+    const x0 = padding + (k % cols) * (cw + padding);
+    const y0 = padding + Math.floor(k / cols) * (ch + padding);
+    for (let y = 0; y < ch; y++) {
+      for (let x = 0; x < cw; x++) {
         const src = ((k * h + Math.floor(y / scale)) * w + Math.floor(x / scale)) * c;
         const dst = ((y0 + y) * width + x0 + x) * 4;
-        for (let ch = 0; ch < 3; ch++) {
-          const v = images[src + (c === 1 ? 0 : ch)];
-          png.data[dst + ch] = Math.round(Math.min(1, Math.max(0, v)) * 255);
+        for (let q = 0; q < 3; q++) {
+          const v = images.data[src + (c === 1 ? 0 : q)];
+          rgba[dst + q] = Math.round(Math.min(1, Math.max(0, v)) * 255);
         }
       }
     }
   }
-  return new Uint8Array(PNG.sync.write(png));
+  return { rgba, width, height };
+}
+
+/** PNG bytes of a raster (8-bit grey when every pixel is grey, else RGB). */
+export function encodePng(raster: Raster): Uint8Array {
+  const png = new PNG({ width: raster.width, height: raster.height });
+  png.data.set(raster.rgba);
+  let grey = true;
+  for (let i = 0; i < raster.rgba.length && grey; i += 4) {
+    grey = raster.rgba[i] === raster.rgba[i + 1] && raster.rgba[i] === raster.rgba[i + 2];
+  }
+  return new Uint8Array(PNG.sync.write(png, { colorType: grey ? 0 : 2, inputHasAlpha: true }));
 }

@@ -2,7 +2,10 @@
 // traversals, as PNG grids.
 import * as tf from "@tensorflow/tfjs";
 import type { Vae } from "../../models/build_vae.ts";
-import { pngGrid } from "./png_grid.ts";
+import { encodePng, gridRaster, type ImageBatch } from "./png_grid.ts";
+
+const pngGrid = (data: Float32Array, shape: readonly number[], options: { columns: number }) =>
+  encodePng(gridRaster({ data, shape: shape as ImageBatch["shape"] }, options));
 
 /** How a decoder's output becomes pixels: logits through a sigmoid, means clipped to [0, 1]. */
 export type PixelModel = "bernoulli" | "gaussian" | "laplace";
