@@ -1,4 +1,4 @@
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { ARCHITECTURE_TABLE } from "./_architectures.ts";
 
 /** Options of {@link buildVae}. */
@@ -20,6 +20,14 @@ export interface BuildVaeOptions {
    * @default 0
    */
   seed?: number;
+  /**
+   * Initial bias of the encoder's log σ² outputs. The usual 0 starts every
+   * posterior at σ = 1, so z is mostly noise and the decoder may learn to
+   * ignore it for hundreds of steps (KL stuck at 0); a negative value such as
+   * −4 (σ ≈ 0.14) lets z carry the input from the first step.
+   * @default 0
+   */
+  initialLogVar?: number;
 }
 
 /** tfjs's `tf.LayersModel` (named here so the documentation can link it). */
@@ -116,5 +124,22 @@ export function buildVae(architecture: string, options: BuildVaeOptions = {}): V
       `Cannot ${action}: architecture "${architecture}" needs height and width divisible by ${s}, got inputShape [${h}, ${w}, ${c}]`,
     );
   }
-  return info.build({ inputShape: [h, w, c], latentDim, seed });
+  const { initialLogVar = 0 } = options;
+  if (typeof initialLogVar !== "number" || !Number.isFinite(initialLogVar)) {
+    throw new RangeError(
+      `Cannot ${action}: initialLogVar must be a finite number, got ${String(initialLogVar)}`,
+    );
+  }
+  const vae = info.build({ inputShape: [h, w, c], latentDim, seed });
+  if (initialLogVar !== 0) {
+    // The encoder's last layer is dense with 2·D outputs: μ, then log σ².
+    const out = vae.encoder.layers[vae.encoder.layers.length - 1];
+    const [kernel, bias] = out.getWeights();
+    const values = (bias.dataSync() as Float32Array).slice();
+    values.fill(initialLogVar, latentDim);
+    const newBias = tf.tensor1d(values);
+    out.setWeights([kernel, newBias]);
+    newBias.dispose();
+  }
+  return vae;
 }

@@ -65,6 +65,13 @@ export const OPTIONS = {
     help: "encoder/decoder architecture",
     affectsTraining: true,
   },
+  "initial-log-var": {
+    kind: "number",
+    default: -4,
+    help:
+      "starting bias of the encoder's log σ² outputs (0 starts at σ = 1, where z is noise the decoder may ignore for hundreds of steps)",
+    affectsTraining: true,
+  },
   objective: {
     kind: "string",
     default: "beta-tcvae",
@@ -240,6 +247,7 @@ export interface TrainConfig {
   crops: string;
   model: typeof MODELS[number];
   objective: typeof OBJECTIVE_NAMES[number];
+  initialLogVar: number;
   latentDim: number;
   beta: number;
   alpha: number;

@@ -201,6 +201,7 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
         inputShape: dataset.observationShape,
         latentDim: config.latentDim,
         seed: config.seed,
+        initialLogVar: config.initialLogVar,
       });
     } catch (e) {
       throw new CliError((e as Error).message);

@@ -153,3 +153,27 @@ Deno.test("listArchitectures describes each architecture and its stride", () => 
   list[0].defaultInputShape[0] = 1; // a copy: the registry is not changed
   assert.deepEqual(listArchitectures()[0].defaultInputShape, [64, 64, 1]);
 });
+
+Deno.test("initialLogVar sets the starting log σ² of every architecture and nothing else", () => {
+  for (const arch of ["burgess", "locatello-mlp", "seed000-conv", "mnist-mlp"]) {
+    const inputShape = arch === "mnist-mlp" ? [28, 28, 1] : [32, 32, 1];
+    const base = buildVae(arch, { inputShape, latentDim: 3, seed: 4 });
+    const shifted = buildVae(arch, { inputShape, latentDim: 3, seed: 4, initialLogVar: -4 });
+    const x = tf.randomUniform([2, ...inputShape], 0, 1, "float32", 5);
+    const a = (base.encoder.predict(x) as tf.Tensor2D).arraySync();
+    const b = (shifted.encoder.predict(x) as tf.Tensor2D).arraySync();
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 6; j++) {
+        const expected = a[i][j] + (j >= 3 ? -4 : 0);
+        assert.ok(
+          Math.abs(b[i][j] - expected) < 1e-5,
+          `${arch} [${i}][${j}]: ${b[i][j]} vs ${expected}`,
+        );
+      }
+    }
+  }
+  assert.throws(
+    () => buildVae("burgess", { initialLogVar: NaN }),
+    /Cannot build a VAE: initialLogVar must be a finite number, got NaN/,
+  );
+});
