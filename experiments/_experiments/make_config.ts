@@ -28,8 +28,10 @@ export function plannedRun(
   values: Partial<TrainConfig>,
   labels: Record<string, string | number>,
 ): PlannedRun {
-  // The papers train without a KL warm-up (the trainer's own default has one).
-  const config: TrainConfig = { ...parseTrainArgs([]), klWarmup: 0, ...values };
+  // The papers train without a KL warm-up and with the usual initialisation (σ = 1);
+  // the trainer's own defaults (a warm-up, narrow starting posteriors) are tuned for
+  // its short default run instead.
+  const config: TrainConfig = { ...parseTrainArgs([]), klWarmup: 0, initialLogVar: 0, ...values };
   for (const key of DIRECT) {
     const v = context.overrides[key];
     if (v !== undefined) (config as unknown as Record<string, unknown>)[key] = v;
