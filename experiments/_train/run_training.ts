@@ -24,6 +24,7 @@ import { type FinalMetrics, finalMetrics } from "./final_metrics.ts";
 import { makeDataset } from "./make_dataset.ts";
 import { type TrainConfig, TRAINING_KEYS } from "./options.ts";
 import { Progress } from "./progress.ts";
+import { trimLog } from "./trim_log.ts";
 import { priorSampleGrid, reconstructionGrid, traversalGrid } from "./visuals.ts";
 
 /** What the run reports to its caller (and writes as summary.json). */
@@ -195,6 +196,10 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
     startStep = restored.state.step as number;
     history = (restored.state.history as typeof history) ?? [];
     io.log(`resuming ${runDir} at step ${startStep}`);
+    const dropped = await trimLog(join(runDir, "log.jsonl"), startStep);
+    if (dropped > 0) {
+      io.log(`dropped ${dropped} log records from after the checkpoint (those steps run again)`);
+    }
   } else {
     try {
       vae = buildVae(config.model, {
@@ -211,6 +216,8 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
     io.log(`the checkpoint is at step ${startStep} ≥ --steps ${config.steps}: nothing to train`);
   }
 
+  // Logged times count every session of the run, as summary.json does.
+  const priorSeconds = history.reduce((s, h) => s + h.seconds, 0);
   const logFile = await Deno.open(join(runDir, "log.jsonl"), { create: true, append: true });
   const logLine = (record: Record<string, unknown>) =>
     logFile.write(new TextEncoder().encode(JSON.stringify(record) + "\n"));
@@ -305,7 +312,7 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
         await logLine({
           step: done,
           epoch,
-          seconds: progress.elapsed,
+          seconds: priorSeconds + progress.elapsed,
           stepsPerSecond: progress.rate,
           train: { ...lastTrain, klPerDimension: meanPerDim(window) },
         });
@@ -317,7 +324,12 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
           lastValidation = Object.fromEntries(
             Object.entries(v).filter(([, val]) => typeof val === "number"),
           ) as Record<string, number>;
-          await logLine({ step: done, epoch, seconds: progress.elapsed, validation: v });
+          await logLine({
+            step: done,
+            epoch,
+            seconds: priorSeconds + progress.elapsed,
+            validation: v,
+          });
         }
       }
       if (done % config.checkpointEvery === 0 || done === config.steps) await checkpoint(done);

@@ -146,11 +146,22 @@ Deno.test("a tiny run writes a complete run folder, and --resume continues it", 
     assertOneLineError(again, /already exists and holds a finished run/);
     const changed = await train([...common, "--steps", "8", "--resume", "--beta", "2"]);
     assertOneLineError(changed, /Cannot resume .*options differ .*beta 6 → 2/);
+    // An interrupted session logs past its last checkpoint (and may cut a line
+    // short); the resume must train those steps again without doubling the log.
+    const stale = { step: 6, epoch: 0, seconds: 99, train: { loss: 1 } };
+    await Deno.writeTextFile(`${run}/log.jsonl`, JSON.stringify(stale) + '\n{"step":8,"ep', {
+      append: true,
+    });
     const resumed = await train([...common, "--steps", "8", "--resume"]);
     if (resumed.code !== 0) throw new Error(`resume failed:\n${resumed.stderr}`);
-    const steps = (await Deno.readTextFile(`${run}/log.jsonl`)).trim().split("\n")
-      .map((l) => JSON.parse(l)).filter((r) => r.train).map((r) => r.step);
+    const records = (await Deno.readTextFile(`${run}/log.jsonl`)).trim().split("\n")
+      .map((l) => JSON.parse(l));
+    const steps = records.filter((r) => r.train).map((r) => r.step);
     if (steps.join() !== "2,4,6,8") throw new Error(`log steps ${steps}`);
+    if (records.some((r) => r.seconds === 99)) throw new Error("the stale record survived");
+    // Times count both sessions: they never go back.
+    const seconds = records.map((r) => r.seconds as number);
+    if (seconds.some((t, i) => i > 0 && t < seconds[i - 1])) throw new Error(`seconds ${seconds}`);
     const summary = JSON.parse(await Deno.readTextFile(`${run}/summary.json`));
     if (summary.steps !== 8 || typeof summary.metrics.scores.mig !== "number") {
       throw new Error(`summary: ${JSON.stringify(summary).slice(0, 300)}`);
