@@ -1,7 +1,8 @@
 // The options of `deno task train`: one table gives each flag's type,
 // default and help, so parsing, config files, validation and --help agree.
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { CliError } from "./cli_error.ts";
 
 type Kind = "string" | "number" | "integer" | "boolean" | "list";
@@ -215,7 +216,7 @@ export const OPTIONS = {
   resume: {
     kind: "boolean",
     default: false,
-    help: "continue the run in <out>/<name> from its checkpoint",
+    help: "continue the run in <out>/<name> from its checkpoint (unset options: the run's own)",
   },
   "log-every": { kind: "integer", default: 50, min: 1, help: "steps between log lines (JSONL)" },
   "eval-every": { kind: "integer", default: 500, min: 1, help: "steps between validation passes" },
@@ -360,6 +361,8 @@ export function parseTrainArgs(args: string[]): TrainConfig {
   for (const [flag, spec] of Object.entries(OPTIONS)) {
     config[camel(flag)] = (spec as OptionSpec).default;
   }
+  // Options given by flag or config file; on --resume the others come from the run.
+  const explicit = new Set<string>();
   const file = values.config as string | undefined;
   if (file) {
     let json: unknown;
@@ -385,13 +388,17 @@ export function parseTrainArgs(args: string[]): TrainConfig {
         );
       }
       config[camel(flag)] = coerce(flag, spec, raw, file);
+      explicit.add(camel(flag));
     }
   }
   for (const [flag, raw] of Object.entries(values)) {
     const spec = (OPTIONS as Record<string, OptionSpec>)[flag];
     config[camel(flag)] = coerce(flag, spec, raw, "flag");
+    explicit.add(camel(flag));
   }
   const c = config as unknown as TrainConfig;
+  if (c.name === "") c.name = `${c.data}-${c.objective}-${c.model}-seed${c.seed}`;
+  if (c.resume) resumeDefaults(config, explicit, join(c.out, c.name, "config.json"));
   if (c.validationFraction >= 1) {
     throw new CliError(
       `Cannot read the options: --validation-fraction must be < 1, got ${c.validationFraction}`,
@@ -410,8 +417,34 @@ export function parseTrainArgs(args: string[]): TrainConfig {
   if (c.channels !== 1 && c.channels !== 3) {
     throw new CliError(`Cannot read the options: --channels must be 1 or 3, got ${c.channels}`);
   }
-  if (c.name === "") c.name = `${c.data}-${c.objective}-${c.model}-seed${c.seed}`;
   return c;
+}
+
+// Options a run folder does not decide: where it is and how this call behaves.
+const NOT_FROM_RUN = new Set(["config", "help", "out", "name", "resume"]);
+
+/**
+ * `--resume` continues a run as it was configured: every option not given by
+ * flag or config file takes the run's saved value (so `--name X --resume` is
+ * enough); given ones still have to match (run_training checks the hash).
+ * A missing config.json is left to run_training, which names the folder.
+ */
+function resumeDefaults(config: Record<string, unknown>, explicit: Set<string>, path: string) {
+  if (!existsSync(path)) return;
+  let saved: unknown;
+  try {
+    saved = (JSON.parse(readFileSync(path, "utf8")) as { config?: unknown }).config;
+  } catch (e) {
+    throw new CliError(`Cannot resume: ${path} is not readable JSON (${(e as Error).message})`);
+  }
+  if (saved === null || typeof saved !== "object" || Array.isArray(saved)) {
+    throw new CliError(`Cannot resume: ${path} holds no "config" object`);
+  }
+  for (const [flag, spec] of Object.entries(OPTIONS as Record<string, OptionSpec>)) {
+    const key = camel(flag);
+    if (NOT_FROM_RUN.has(key) || explicit.has(key) || !(key in saved)) continue;
+    config[key] = coerce(flag, spec, (saved as Record<string, unknown>)[key], path);
+  }
 }
 
 /** The --help text. */

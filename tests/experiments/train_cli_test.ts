@@ -59,6 +59,49 @@ Deno.test("parseTrainArgs applies defaults, flags and config files, and names ba
   assertThrowsWith(() => parseTrainArgs(["--data", "image-folder"]), CliError, /needs --data-path/);
 });
 
+Deno.test("on --resume the run's saved options fill in what is not given; given ones win", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${out}/r`);
+    const saved = { ...parseTrainArgs(["--name", "r"]), beta: 2, latentDim: 4, steps: 300 };
+    await Deno.writeTextFile(`${out}/r/config.json`, JSON.stringify({ config: saved }));
+    await Deno.writeTextFile(`${out}/c.json`, JSON.stringify({ latentDim: 5 }));
+    const c = parseTrainArgs([
+      "--out",
+      out,
+      "--name",
+      "r",
+      "--resume",
+      "--steps",
+      "600",
+      "--config",
+      `${out}/c.json`,
+    ]);
+    // beta from the run, steps from the flag, latentDim from the config file.
+    if (c.beta !== 2 || c.steps !== 600 || c.latentDim !== 5 || c.out !== out) {
+      throw new Error(`resume options: ${JSON.stringify(c)}`);
+    }
+    // Without --resume the run folder is not consulted.
+    if (parseTrainArgs(["--out", out, "--name", "r"]).beta !== 6) {
+      throw new Error("read without --resume");
+    }
+    await Deno.writeTextFile(`${out}/r/config.json`, JSON.stringify({ config: { beta: "two" } }));
+    assertThrowsWith(
+      () => parseTrainArgs(["--out", out, "--name", "r", "--resume"]),
+      CliError,
+      /"beta" in .*config\.json must be a number, got "two"/,
+    );
+    await Deno.writeTextFile(`${out}/r/config.json`, "{");
+    assertThrowsWith(
+      () => parseTrainArgs(["--out", out, "--name", "r", "--resume"]),
+      CliError,
+      /Cannot resume: .*config\.json is not readable JSON/,
+    );
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
 Deno.test("the train command answers bad input with one line and a non-zero exit", async () => {
   assertOneLineError(
     await train(["--bogus"]),
@@ -152,7 +195,8 @@ Deno.test("a tiny run writes a complete run folder, and --resume continues it", 
     await Deno.writeTextFile(`${run}/log.jsonl`, JSON.stringify(stale) + '\n{"step":8,"ep', {
       append: true,
     });
-    const resumed = await train([...common, "--steps", "8", "--resume"]);
+    // The run's own options fill in whatever the resume does not give.
+    const resumed = await train(["--out", out, "--name", "tiny", "--steps", "8", "--resume"]);
     if (resumed.code !== 0) throw new Error(`resume failed:\n${resumed.stderr}`);
     const records = (await Deno.readTextFile(`${run}/log.jsonl`)).trim().split("\n")
       .map((l) => JSON.parse(l));
