@@ -18,7 +18,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { composeKernel, type RefCountingBackend } from "./_compose_kernel.ts";
-import { simdKernels } from "./_simd_wasm.ts";
+import { heapMemory, simdKernels } from "./_simd_wasm.ts";
 import type { WasmHeapBackend } from "./_wasm_heap.ts";
 
 interface Attrs {
@@ -89,8 +89,7 @@ function conv2dBackpropFilter(
     // Every tap reads only padding (possible with explicit padding): the gradient is zero.
     if (rows.keep <= 0 || cols.keep <= 0) return tf.zeros(filterShape);
     const simd = simdKernels(
-      (args.backend as unknown as { wasm?: { asm?: { memory?: WebAssembly.Memory } } }).wasm?.asm
-        ?.memory,
+      heapMemory((args.backend as unknown as { wasm?: Parameters<typeof heapMemory>[0] }).wasm),
     );
     if (simd !== null && info.inChannels === 1 && kw % 2 === 0 && info.outChannels % 16 === 0) {
       return filterGradOneChannel(simd.filterGradC1, x4 as tf.Tensor4D, dy4 as tf.Tensor4D);

@@ -732,7 +732,7 @@ function filterGradC1Body(): number[] {
   return [2, 11, 0x7f, 14, 0x7b, ...code]; // 11 i32, 14 v128 locals
 }
 
-function moduleBytes(): Uint8Array {
+function moduleBytes(shared: boolean): Uint8Array {
   const I32 = 0x7f, F32 = 0x7d;
   const adamParams = [...Array(8).fill(I32), ...Array(8).fill(F32)];
   const transposeParams = Array(6).fill(I32);
@@ -764,7 +764,10 @@ function moduleBytes(): Uint8Array {
     ...gradParams,
     0,
   ];
-  const imports = [1, ...str("env"), ...str("memory"), 0x02, 0x00, 0x00];
+  // A shared memory (the threaded build) must be imported as shared, with a
+  // maximum: 65 536 pages (4 GiB) admits any heap.
+  const limits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
+  const imports = [1, ...str("env"), ...str("memory"), 0x02, ...limits];
   const funcs = [5, 0, 1, 2, 3, 4];
   const exports = [
     5,
@@ -819,19 +822,38 @@ export interface SimdKernels {
 }
 
 const compiled = new WeakMap<object, SimdKernels | null>();
+let fallbackReason: string | undefined;
 
 /**
- * The kernels bound to the heap `memory` (compiled once per memory), or null
- * where they cannot be: no memory exposed, or a shared memory (the threaded
- * wasm build), which this module does not import. Callers then use the
- * backend's own kernels.
+ * The heap memory of a tfjs wasm backend's module: exported by the
+ * single-threaded builds (`asm.memory`), created by the glue and imported by
+ * the threaded one (`wasmMemory`).
+ */
+export function heapMemory(
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory } | undefined,
+): WebAssembly.Memory | undefined {
+  return wasm?.asm?.memory ?? wasm?.wasmMemory;
+}
+
+/** Why the SIMD kernels could not be compiled, if they could not (else undefined). */
+export function simdFallbackReason(): string | undefined {
+  return fallbackReason;
+}
+
+/**
+ * The kernels bound to the heap `memory` (compiled once per memory, shared or
+ * not), or null where they cannot be: no memory exposed, or a runtime that
+ * refuses the module (the reason is kept for {@link simdFallbackReason} and
+ * printed once). Callers then use the backend's own kernels.
  */
 export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels | null {
   if (!(memory instanceof WebAssembly.Memory)) return null;
   let kernels = compiled.get(memory);
   if (kernels === undefined) {
     try {
-      const module = new WebAssembly.Module(moduleBytes() as BufferSource);
+      const shared = typeof SharedArrayBuffer !== "undefined" &&
+        memory.buffer instanceof SharedArrayBuffer;
+      const module = new WebAssembly.Module(moduleBytes(shared) as BufferSource);
       const instance = new WebAssembly.Instance(module, { env: { memory } });
       kernels = {
         adam: instance.exports.adam as AdamKernel,
@@ -840,8 +862,13 @@ export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels
         columnSum: instance.exports.columnSum as ColumnSumKernel,
         filterGradC1: instance.exports.filterGradC1 as FilterGradC1Kernel,
       };
-    } catch {
+    } catch (e) {
       kernels = null;
+      fallbackReason = e instanceof Error ? e.message : String(e);
+      console.warn(
+        `warning: the library's SIMD wasm kernels could not be compiled (${fallbackReason}); ` +
+          "training uses the backend's slower kernels instead",
+      );
     }
     compiled.set(memory, kernels);
   }

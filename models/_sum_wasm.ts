@@ -6,11 +6,14 @@
  * original.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { simdKernels } from "./_simd_wasm.ts";
+import { heapMemory, simdKernels } from "./_simd_wasm.ts";
 import type { WasmHeapBackend } from "./_wasm_heap.ts";
 
 interface Backend extends WasmHeapBackend {
-  wasm: WasmHeapBackend["wasm"] & { asm?: { memory?: WebAssembly.Memory } };
+  wasm: WasmHeapBackend["wasm"] & {
+    asm?: { memory?: WebAssembly.Memory };
+    wasmMemory?: WebAssembly.Memory;
+  };
 }
 
 /** Builds the replacement kernel around the backend's original one. */
@@ -28,7 +31,7 @@ export function sumWasm(original: tf.KernelConfig): tf.KernelConfig {
     const cols = x.shape[rank - 1];
     const leading = axes.length === rank - 1 && [...axes].sort().every((a, i) => a === i);
     const backend = args.backend as unknown as Backend;
-    const simd = simdKernels(backend.wasm.asm?.memory);
+    const simd = simdKernels(heapMemory(backend.wasm));
     if (simd === null || x.dtype !== "float32" || rank < 2 || !leading || cols % 4 !== 0) {
       return original.kernelFunc(args);
     }

@@ -12,11 +12,14 @@
  * Every other permutation goes to the original kernel.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { simdKernels } from "./_simd_wasm.ts";
+import { heapMemory, simdKernels } from "./_simd_wasm.ts";
 import type { WasmHeapBackend } from "./_wasm_heap.ts";
 
 interface Backend extends WasmHeapBackend {
-  wasm: WasmHeapBackend["wasm"] & { asm?: { memory?: WebAssembly.Memory } };
+  wasm: WasmHeapBackend["wasm"] & {
+    asm?: { memory?: WebAssembly.Memory };
+    wasmMemory?: WebAssembly.Memory;
+  };
 }
 
 /**
@@ -54,7 +57,7 @@ export function transposeWasm(original: tf.KernelConfig): tf.KernelConfig {
       (kind === "2,1,0" && four(dims[0], dims[2])) ||
       (kind === "1,0,2" && four(dims[2]));
     const backend = args.backend as unknown as Backend;
-    const simd = simdKernels(backend.wasm.asm?.memory);
+    const simd = simdKernels(heapMemory(backend.wasm));
     if (!fits || simd === null) return original.kernelFunc(args);
     const out = backend.makeOutput(perm.map((axis) => x.shape[axis]), "float32");
     const { transpose, blockTranspose } = simd;

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { simdKernels } from "./_simd_wasm.ts";
+import { heapMemory, simdKernels } from "./_simd_wasm.ts";
 
 /** Options of {@link fusedAdam}; the same as `tf.train.adam`'s arguments. */
 export interface FusedAdamOptions {
@@ -44,7 +44,11 @@ interface AdamState {
 interface WasmBackend {
   makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
   getMemoryOffset(dataId: object): number;
-  wasm: { HEAPF32: Float32Array; asm?: { memory?: WebAssembly.Memory } };
+  wasm: {
+    HEAPF32: Float32Array;
+    asm?: { memory?: WebAssembly.Memory };
+    wasmMemory?: WebAssembly.Memory;
+  };
 }
 
 const f32 = Math.fround;
@@ -55,8 +59,8 @@ const f32 = Math.fround;
  * writing the three new buffers), instead of about twelve element-wise ops
  * each allocating and sweeping a parameter-sized buffer. Every intermediate is
  * rounded to float32 in tf.train.adam's order, so its results are identical to
- * tf.train.adam's. On other backends (and on a threaded wasm build, whose
- * shared heap this does not import) it is tf.train.adam. It is a
+ * tf.train.adam's, on the single-threaded and the threaded wasm build alike.
+ * On other backends it is tf.train.adam. It is a
  * `tf.AdamOptimizer`, so its weights, config and serialisation are Adam's.
  *
  * @param options learning rate, β₁, β₂ and ε.
@@ -106,7 +110,7 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
     variableGradients: Parameters<tf.AdamOptimizer["applyGradients"]>[0],
   ): void {
     const backend = tf.backend() as unknown as WasmBackend;
-    const simd = tf.getBackend() === "wasm" ? simdKernels(backend.wasm?.asm?.memory) : null;
+    const simd = tf.getBackend() === "wasm" ? simdKernels(heapMemory(backend.wasm)) : null;
     if (simd === null) {
       super.applyGradients(variableGradients);
       return;

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmTrainingKernels } from "./register_wasm_training_kernels.ts";
+import { initThreadedWasm, MAX_WASM_THREADS } from "./_wasm_threads.ts";
 
 /** Backends {@link useBackend} can select, in the order a command line lists them. */
 export const BACKEND_NAMES = ["wasm", "cpu", "webgpu", "tensorflow", "tensorflow-gpu"] as const;
@@ -22,6 +23,15 @@ export interface UseBackendOptions {
    * @default console.warn
    */
   warn?: (line: string) => void;
+  /**
+   * Threads of the wasm backend (XNNPACK's pool, at most 4). With more than
+   * one, the threaded SIMD build runs on Workers sharing its heap; 1 is the
+   * single-threaded build. It is fixed when the wasm backend first
+   * initialises in a process: later calls report the count in use.
+   * @default the environment variable DISENTANGLE_THREADS if set, else every
+   *   logical core (navigator.hardwareConcurrency), at most 4
+   */
+  threads?: number;
 }
 
 /** What {@link useBackend} selected. */
@@ -32,6 +42,8 @@ export interface BackendSelection {
   active: string;
   /** Whether the requested backend was unavailable and another one is used. */
   fellBack: boolean;
+  /** Threads the active backend computes on (1 for cpu; the pool size on wasm). */
+  threads: number;
 }
 
 const NATIVE_PACKAGES = {
@@ -62,12 +74,53 @@ function silenceCpuGreeting(): void {
   if (cpu) cpu.firstUse = false;
 }
 
-async function loadWasm(): Promise<void> {
-  await import("@tensorflow/tfjs-backend-wasm");
+/** Thread count of the wasm backend once initialised in this process. */
+let wasmThreads: number | undefined;
+
+/** The requested wasm thread count: option, environment, or every core. */
+function wantedThreads(threads: number | undefined, warn: (line: string) => void): number {
+  if (threads !== undefined) {
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new RangeError(
+        `Cannot use backend "wasm": options.threads must be a positive integer, got ${threads}`,
+      );
+    }
+    return Math.min(threads, MAX_WASM_THREADS);
+  }
+  let fromEnv: string | undefined;
+  try {
+    fromEnv = (globalThis as { Deno?: typeof Deno }).Deno?.env.get("DISENTANGLE_THREADS");
+  } catch { /* no --allow-env: use the cores */ }
+  if (fromEnv !== undefined && fromEnv !== "") {
+    const n = Number(fromEnv);
+    if (Number.isInteger(n) && n >= 1) return Math.min(n, MAX_WASM_THREADS);
+    warn(`warning: DISENTANGLE_THREADS must be a positive integer, got "${fromEnv}"; ignored`);
+  }
+  const cores = (globalThis.navigator as { hardwareConcurrency?: number })?.hardwareConcurrency;
+  return Math.max(1, Math.min(cores ?? 1, MAX_WASM_THREADS));
+}
+
+async function loadWasm(threads: number, warn: (line: string) => void): Promise<number> {
+  const api = await import("@tensorflow/tfjs-backend-wasm");
   registerWasmTrainingKernels();
+  const initialised = (tf.engine() as unknown as { registry: Record<string, unknown> })
+    .registry.wasm !== undefined;
+  if (!initialised && threads > 1 && tf.env().getBool("IS_NODE")) {
+    try {
+      wasmThreads = await initThreadedWasm(api, threads);
+    } catch (e) {
+      warn(
+        `warning: the wasm backend could not start ${threads} threads (${
+          firstLine(e)
+        }); it runs on one thread`,
+      );
+    }
+  }
   if (!(await tf.setBackend("wasm"))) {
     throw new Error("the wasm backend failed to initialise (its .wasm file could not be read)");
   }
+  wasmThreads ??= api.getThreadsCount();
+  return wasmThreads;
 }
 
 async function loadWebGpu(): Promise<void> {
@@ -117,8 +170,9 @@ async function loadNative(name: "tensorflow" | "tensorflow-gpu"): Promise<void> 
 
 /**
  * Selects the tfjs backend for training: `"wasm"` (the default, XNNPACK with
- * SIMD, made complete and fast for training by
- * {@link registerWasmTrainingKernels}, which this calls), `"cpu"` (pure JS,
+ * SIMD on every core, made complete and fast for training by
+ * {@link registerWasmTrainingKernels}, which this calls; `options.threads`
+ * or DISENTANGLE_THREADS sets the thread count), `"cpu"` (pure JS,
  * slow, the reference), `"webgpu"` (the runtime's WebGPU: a real GPU on a
  * user's machine), `"tensorflow"` or `"tensorflow-gpu"` (native libtensorflow
  * through `@tensorflow/tfjs-node` / `-node-gpu`, which this library does not
@@ -164,13 +218,15 @@ export async function useBackend(
     );
   }
   const requested = name as BackendName;
+  const threads = wantedThreads(options.threads, warn);
   silenceCpuGreeting();
   try {
-    if (requested === "wasm") await loadWasm();
+    let used = 1;
+    if (requested === "wasm") used = await loadWasm(threads, warn);
     else if (requested === "cpu") await tf.setBackend("cpu");
     else if (requested === "webgpu") await loadWebGpu();
     else await loadNative(requested);
-    return { requested, active: tf.getBackend(), fellBack: false };
+    return { requested, active: tf.getBackend(), fellBack: false, threads: used };
   } catch (e) {
     let line = `Cannot use backend "${requested}": ${firstLine(e)}.`;
     if (requested === "tensorflow" || requested === "tensorflow-gpu") {
@@ -178,18 +234,19 @@ export async function useBackend(
     }
     if (!fallback) throw new Error(line);
     let active = "wasm";
+    let used = 1;
     if (requested === "wasm") {
       await tf.setBackend("cpu");
       active = "cpu";
     } else {
       try {
-        await loadWasm();
+        used = await loadWasm(threads, warn);
       } catch {
         await tf.setBackend("cpu");
         active = "cpu";
       }
     }
     warn(`warning: ${line} Using the ${active} backend instead.`);
-    return { requested, active: tf.getBackend(), fellBack: true };
+    return { requested, active: tf.getBackend(), fellBack: true, threads: used };
   }
 }

@@ -1,10 +1,12 @@
 import { simdKernels } from "../../models/_simd_wasm.ts";
 import assert from "node:assert/strict";
 
-function setup() {
-  const memory = new WebAssembly.Memory({ initial: 1 });
+function setup(shared = false) {
+  const memory = shared
+    ? new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true })
+    : new WebAssembly.Memory({ initial: 1 });
   const kernels = simdKernels(memory);
-  assert.ok(kernels, "compiles against a plain memory");
+  assert.ok(kernels, `compiles against a ${shared ? "shared" : "plain"} memory`);
   return { heap: new Float32Array(memory.buffer), kernels };
 }
 
@@ -74,8 +76,29 @@ Deno.test("adam: one update of four parameters, each operation rounded to float3
   }
 });
 
-Deno.test("no kernels (so callers fall back) without a plain memory", () => {
+Deno.test("no kernels (so callers fall back) without a memory", () => {
   assert.equal(simdKernels(undefined), null);
-  const shared = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
-  assert.equal(simdKernels(shared), null);
+});
+
+Deno.test("a shared memory (the threaded build's heap) gets the same kernels", () => {
+  const plain = setup(false), shared = setup(true);
+  assert.ok(shared.heap.buffer instanceof SharedArrayBuffer);
+  for (const { heap, kernels } of [plain, shared]) {
+    for (let i = 0; i < 32; i++) heap[i] = i;
+    kernels.transpose(0, 400, 4, 8, 32, 16);
+    kernels.columnSum(0, 800, 4, 8);
+  }
+  assert.deepEqual(
+    Array.from(shared.heap.subarray(100, 132)),
+    Array.from(plain.heap.subarray(100, 132)),
+  );
+  assert.deepEqual(
+    Array.from(shared.heap.subarray(200, 208)),
+    Array.from(plain.heap.subarray(200, 208)),
+  );
+  // column sums of the row-major [4, 8] matrix 8·row + col: 48 + 4·col
+  assert.deepEqual(
+    Array.from(shared.heap.subarray(200, 208)),
+    [0, 1, 2, 3, 4, 5, 6, 7].map((c) => 48 + 4 * c),
+  );
 });

@@ -1,0 +1,65 @@
+// Run by wasm_threads_test.ts in a process of its own: initialises the wasm
+// backend (threads from DISENTANGLE_THREADS), then compares a product, one
+// fused Adam update and a few training steps with the cpu backend. Prints one
+// JSON line. The process must end by itself (an idle thread pool may not
+// keep it alive).
+import * as tf from "@tensorflow/tfjs";
+import { useBackend } from "../../models/use_backend.ts";
+import { buildVae } from "../../models/build_vae.ts";
+import { fusedAdam } from "../../models/fused_adam.ts";
+import { trainStep } from "../../models/train_step.ts";
+
+const { threads } = await useBackend("wasm");
+
+function product(): number[] {
+  return tf.tidy(() => {
+    const a = tf.randomNormal([67, 129], 0, 1, "float32", 3);
+    const b = tf.randomNormal([65, 129], 0, 1, "float32", 4);
+    return Array.from(tf.matMul(a, b, false, true).dataSync()).slice(0, 200);
+  });
+}
+
+function adamMoments(): number[] {
+  const v = tf.variable(tf.randomNormal([1027], 0, 1, "float32", 5));
+  const opt = fusedAdam({ learningRate: 0.01 });
+  for (let i = 0; i < 3; i++) {
+    opt.minimize(() => tf.sum(tf.mul(tf.square(v), tf.range(0, 1027))), false, [v]);
+  }
+  const out = Array.from(v.dataSync());
+  opt.dispose();
+  v.dispose();
+  return out;
+}
+
+function losses(): { loss: number; grew: number } {
+  // Small enough for the cpu backend, with convolutions in both directions.
+  const vae = buildVae("burgess", { inputShape: [16, 16, 1], latentDim: 4, seed: 1 });
+  const x = tf.tidy(() => tf.round(tf.randomUniform([8, 16, 16, 1], 0, 1, "float32", 2)));
+  const optimizer = fusedAdam({ learningRate: 1e-4 });
+  const opts = { objective: "beta-tcvae" as const, estimator: "mss" as const, datasetSize: 1000 };
+  let loss = trainStep({ vae, optimizer }, x, { ...opts, step: 0 }).loss;
+  const before = tf.memory().numTensors;
+  for (let step = 1; step < 4; step++) {
+    loss = trainStep({ vae, optimizer }, x, { ...opts, step }).loss;
+  }
+  const grew = tf.memory().numTensors - before;
+  vae.encoder.dispose();
+  vae.decoder.dispose();
+  optimizer.dispose();
+  x.dispose();
+  return { loss, grew };
+}
+
+const onWasm = { product: product(), moments: adamMoments(), ...losses() };
+await useBackend("cpu");
+const onCpu = { product: product(), moments: adamMoments(), ...losses() };
+console.log(JSON.stringify({
+  threads,
+  loss: onWasm.loss,
+  lossCpu: onCpu.loss,
+  product: onWasm.product,
+  productCpu: onCpu.product,
+  moments: onWasm.moments,
+  momentsCpu: onCpu.moments,
+  tensorsGrew: onWasm.grew,
+}));

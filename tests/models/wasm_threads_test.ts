@@ -1,0 +1,69 @@
+// The threaded wasm build: each case runs in its own process, since the thread
+// count is fixed when the wasm backend first initialises.
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { useBackend } from "../../models/use_backend.ts";
+import { assertRejectsWith } from "../_helpers/assert.ts";
+
+const PROBE = fileURLToPath(new URL("./_wasm_threads_probe.ts", import.meta.url));
+
+interface Probe {
+  threads: number;
+  loss: number;
+  lossCpu: number;
+  product: number[];
+  productCpu: number[];
+  moments: number[];
+  momentsCpu: number[];
+  tensorsGrew: number;
+}
+
+async function probe(env: Record<string, string>): Promise<{ result: Probe; ms: number }> {
+  const t0 = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", PROBE],
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const ms = performance.now() - t0;
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  const line = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!;
+  return { result: JSON.parse(line), ms };
+}
+
+function assertClose(a: number[], b: number[], tol: number, what: string) {
+  assert.equal(a.length, b.length, what);
+  const scale = Math.max(1e-6, ...b.map(Math.abs));
+  a.forEach((v, i) => {
+    assert.ok(Math.abs(v - b[i]) <= tol * scale, `${what}[${i}]: ${v} vs ${b[i]}`);
+  });
+}
+
+Deno.test("wasm on 2 threads: same products, Adam moments and loss as the cpu backend; exits by itself", async () => {
+  const { result } = await probe({ DISENTANGLE_THREADS: "2" });
+  assert.equal(result.threads, 2);
+  assertClose(result.product, result.productCpu, 1e-5, "product");
+  // fusedAdam on the shared heap follows tf.train.adam's float32 order exactly.
+  assert.deepEqual(result.moments, result.momentsCpu);
+  assert.ok(Math.abs(result.loss - result.lossCpu) <= 1e-4 * Math.abs(result.lossCpu));
+  assert.equal(result.tensorsGrew, 0, "no tensor leaks over the steps");
+});
+
+Deno.test("DISENTANGLE_THREADS=1 selects the single-threaded build", async () => {
+  const { result } = await probe({ DISENTANGLE_THREADS: "1" });
+  assert.equal(result.threads, 1);
+  assertClose(result.product, result.productCpu, 1e-5, "product");
+  assert.deepEqual(result.moments, result.momentsCpu);
+});
+
+Deno.test("a thread count that is not a positive integer is a RangeError", async () => {
+  for (const threads of [0, -1, 1.5]) {
+    await assertRejectsWith(
+      () => useBackend("wasm", { threads }),
+      RangeError,
+      /^Cannot use backend "wasm": options\.threads must be a positive integer, got /,
+    );
+  }
+});
