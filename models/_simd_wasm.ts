@@ -9,7 +9,12 @@
  *   p' = (m'/d₁) / (√(v'/d₂) + ε) · (−lr) + p
  *
  * with every operation in float32 and in tf.train.adam's order (SIMD f32x4
- * arithmetic is IEEE, with no fused multiply-add), so results are identical.
+ * arithmetic is IEEE, with no fused multiply-add), so results are identical,
+ * except that a moment below 2⁻¹²⁶ in magnitude (subnormal) is stored as 0:
+ * WebAssembly has no flush-to-zero mode, and the moments of weights whose
+ * gradient has stopped decay into subnormals that cost ~100 cycles per
+ * operation for hundreds of steps. The step such a moment would give is below
+ * lr·10⁻³¹, so p' is unchanged at float32 precision.
  * `transpose` transposes a (strided) [rows, cols] matrix, both multiples of
  * 4, in 4×4 blocks of shuffles, 3–5× faster than the shipped Transpose kernel;
  * `blockTranspose` moves whole blocks of 16-byte multiples; `columnSum` sums
@@ -119,6 +124,9 @@ const STORE = [...simd(0x0b), 2, 0]; // v128.store align=4 offset=0
 const SPLAT = simd(0x13), SQRT = simd(0xe3), ADD = simd(0xe4), MUL = simd(0xe6);
 const DIV = simd(0xe7);
 const V128_ZERO = [...simd(0x0c), ...Array(16).fill(0)]; // v128.const 0
+const ABS = simd(0xe0), GE = simd(0x46), AND = simd(0x4e);
+// v128.const of four FLT_MIN (2⁻¹²⁶, bits 0x00800000), the smallest normal float32.
+const FLT_MIN4 = [...simd(0x0c), ...Array(4).fill([0x00, 0x00, 0x80, 0x00]).flat()];
 
 // Parameters 0..7 are i32 (byte count then seven pointers), 8..15 f32 scalars.
 const [N, P, G_, M_, V_, PO, MO, VO] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -129,6 +137,16 @@ const [B1, C1, B2, C2, D1, D2, EPS, NLR, G, M, V] = [17, 18, 19, 20, 21, 22, 23,
 const get = (i: number) => [GET, i];
 const set = (i: number) => [SET, i];
 const at = (ptr: number) => [...get(ptr), ...get(I), I32_ADD];
+/** local = local where |local| ≥ FLT_MIN, else +0 (flush a subnormal to zero). */
+const flush = (local: number) => [
+  ...get(local),
+  ...get(local),
+  ...ABS,
+  ...FLT_MIN4,
+  ...GE,
+  ...AND,
+  ...set(local),
+];
 
 function adamBody(): number[] {
   const code: number[] = [];
@@ -157,6 +175,7 @@ function adamBody(): number[] {
     ...MUL,
     ...ADD,
     ...set(M),
+    ...flush(M),
     // v' = v·β₂ + (g·g)·(1−β₂)
     ...at(V_),
     ...LOAD,
@@ -169,6 +188,7 @@ function adamBody(): number[] {
     ...MUL,
     ...ADD,
     ...set(V),
+    ...flush(V),
     ...at(MO),
     ...get(M),
     ...STORE,

@@ -52,6 +52,9 @@ interface WasmBackend {
 }
 
 const f32 = Math.fround;
+/** The smallest normal float32; moments below it are stored as 0 (see the SIMD kernel). */
+const FLT_MIN = 2 ** -126;
+const flush = (x: number) => (Math.abs(x) < FLT_MIN ? 0 : x);
 
 /**
  * Adam whose update on the wasm backend is ONE pass over each variable's
@@ -59,7 +62,11 @@ const f32 = Math.fround;
  * writing the three new buffers), instead of about twelve element-wise ops
  * each allocating and sweeping a parameter-sized buffer. Every intermediate is
  * rounded to float32 in tf.train.adam's order, so its results are identical to
- * tf.train.adam's, on the single-threaded and the threaded wasm build alike.
+ * tf.train.adam's, on the single-threaded and the threaded wasm build alike,
+ * except that a moment that would be subnormal (below 2⁻¹²⁶) is stored as 0:
+ * wasm has no flush-to-zero mode, and such moments (of weights whose gradient
+ * stopped) would slow every later step; no parameter moves by more than
+ * lr·10⁻¹² for it.
  * On other backends it is tf.train.adam. It is a
  * `tf.AdamOptimizer`, so its weights, config and serialisation are Adam's.
  *
@@ -182,8 +189,8 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
       );
       for (let k = n4; k < n; k++) { // the last n mod 4 elements
         const g = heap[gi + k];
-        const mk = f32(f32(heap[mi + k] * b1) + f32(g * c1));
-        const vk = f32(f32(heap[vi + k] * b2) + f32(f32(g * g) * c2));
+        const mk = flush(f32(f32(heap[mi + k] * b1) + f32(g * c1)));
+        const vk = flush(f32(f32(heap[vi + k] * b2) + f32(f32(g * g) * c2)));
         heap[mo + k] = mk;
         heap[vo + k] = vk;
         const mh = f32(mk / d1), vh = f32(vk / d2);

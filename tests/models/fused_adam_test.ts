@@ -50,6 +50,59 @@ Deno.test("fusedAdam on wasm is bit-identical to tf.train.adam on wasm (paramete
   }
 });
 
+Deno.test("fusedAdam stores subnormal moments as 0 and otherwise equals tf.train.adam", () => {
+  // Gradients 2⁻⁷⁰ make v = (1−β₂)·g² ≈ 2⁻¹⁴⁷ (subnormal); 2⁻⁶⁰ and 1 stay normal.
+  // 4 normal lanes, 4 subnormal-v lanes, and a tail of 3 (not a multiple of 4).
+  const grads = [1, -1, 2 ** -60, 0.5, 2 ** -70, -(2 ** -70), 2 ** -71, 2 ** -72, 2 ** -70, 1, 0];
+  const run = (make: () => tf.Optimizer) => () => {
+    const w = tf.variable(tf.zeros([grads.length]));
+    const g = tf.tensor1d(grads);
+    const optimizer = make();
+    for (let i = 0; i < 3; i++) optimizer.applyGradients({ [w.name]: g });
+    const adam = optimizer as unknown as {
+      accumulatedFirstMoment: { variable: tf.Variable }[];
+      accumulatedSecondMoment: { variable: tf.Variable }[];
+    };
+    const out = [
+      w.clone(),
+      adam.accumulatedFirstMoment[0].variable.clone(),
+      adam.accumulatedSecondMoment[0].variable.clone(),
+    ];
+    optimizer.dispose();
+    tf.dispose([w, g]);
+    return out;
+  };
+  const [p, m, v] = runOn("wasm", run(() => fusedAdam(options)));
+  const [pRef, , vRef] = runOn("wasm", run(reference));
+  const FLT_MIN = 2 ** -126;
+  assert.ok(
+    Array.from(vRef).some((x) => x !== 0 && Math.abs(x) < FLT_MIN),
+    "tf.train.adam's moments do reach subnormals here",
+  );
+  // The specification: tf.train.adam's float32 steps, moments flushed to 0 below FLT_MIN.
+  const f = Math.fround, ftz = (x: number) => (Math.abs(x) < FLT_MIN ? 0 : x);
+  const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps } = options;
+  const pw = grads.map(() => 0), mw = grads.map(() => 0), vw = grads.map(() => 0);
+  let acc1 = f(b1), acc2 = f(b2);
+  for (let t = 0; t < 3; t++) {
+    const d1 = f(1 - acc1), d2 = f(1 - acc2);
+    grads.forEach((gr, k) => {
+      const g = f(gr);
+      mw[k] = ftz(f(f(mw[k] * f(b1)) + f(g * f(1 - b1))));
+      vw[k] = ftz(f(f(vw[k] * f(b2)) + f(f(g * g) * f(1 - b2))));
+      const step = f(f(f(mw[k] / d1) / f(f(Math.sqrt(f(vw[k] / d2))) + f(eps))) * f(-lr));
+      pw[k] = f(step + pw[k]);
+    });
+    acc1 = f(acc1 * f(b1));
+    acc2 = f(acc2 * f(b2));
+  }
+  assert.deepEqual(Array.from(m), mw, "first moments");
+  assert.deepEqual(Array.from(v), vw, "second moments");
+  assert.deepEqual(Array.from(p), pw, "parameters");
+  // ... which moves no parameter by more than lr·10⁻¹² from tf.train.adam's.
+  Array.from(p).forEach((x, k) => assert.ok(Math.abs(x - pRef[k]) <= lr * 1e-12, `p[${k}]`));
+});
+
 Deno.test("fusedAdam on wasm matches tf.train.adam on cpu", () => {
   const fused = runOn("wasm", train(() => fusedAdam(options), 15));
   const cpu = runOn("cpu", train(reference, 15));
