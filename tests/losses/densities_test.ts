@@ -1,5 +1,6 @@
 import { assertNoLeak, tf } from "../_helpers/tf.ts";
 import { assertClose, assertThrowsWith } from "../_helpers/assert.ts";
+import assert from "node:assert/strict";
 import {
   bernoulliLogDensity,
   diagonalGaussianLogDensity,
@@ -175,4 +176,52 @@ Deno.test("density and KL functions leak no tensors", () => {
   assertNoLeak(() => logPxGivenZ(x, m), "logPxGivenZ");
   assertNoLeak(() => gaussianKl(posterior), "gaussianKl");
   assertNoLeak(() => gaussianKlPerDimension(posterior), "gaussianKlPerDimension");
+});
+
+Deno.test("bernoulliLogDensity: the gradient is dy·(x − σ(ℓ)) and never subnormal", () => {
+  const FLT_MIN = 2 ** -126;
+  const sig = (l: number) => 1 / (1 + Math.exp(-l));
+  const logitsList: number[] = [], xs: number[] = [];
+  for (let l = -200; l <= 200; l += 2.5) {
+    for (const x of [0, 0.3, 1]) {
+      logitsList.push(l);
+      xs.push(x);
+    }
+  }
+  const x = t(xs), logits = t(logitsList);
+  const weights = t(xs.map((_, i) => 1 + (i % 3))); // dy differs per element
+  const [gx, gl] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(bernoulliLogDensity(a, b), weights))
+  )([x, logits]);
+  const value = bernoulliLogDensity(x, logits).dataSync();
+  const gls = gl.dataSync(), gxs = gx.dataSync();
+  logitsList.forEach((l, i) => {
+    const w = 1 + (i % 3);
+    // Exact to float32 rounding of the double-precision formula, with the
+    // subnormal tail (σ(ℓ) < 2⁻¹²⁶) taken as 0.
+    const s = sig(l) < FLT_MIN ? 0 : sig(l);
+    const expected = w * (Math.fround(xs[i]) - s);
+    assert.ok(Math.abs(gls[i] - expected) <= 1e-6 * Math.max(1, Math.abs(expected)), `dℓ at ${l}`);
+    assert.ok(Math.abs(gxs[i] - w * l) <= 1e-6 * Math.abs(w * l), `dx at ${l}`);
+    const softplus = Math.max(l, 0) + Math.log1p(Math.exp(-Math.abs(l)));
+    const v = Math.fround(xs[i]) * l - softplus;
+    // float32 rounding of the two terms, each of magnitude up to |ℓ|
+    const tol = 2 * 2 ** -24 * Math.max(1, Math.abs(l));
+    assert.ok(Math.abs(value[i] - v) <= tol, `value at ${l}, x ${xs[i]}: ${value[i]} vs ${v}`);
+    for (const [name, g] of [["value", value[i]], ["dℓ", gls[i]], ["dx", gxs[i]]] as const) {
+      assert.ok(
+        g === 0 || Math.abs(g) >= FLT_MIN,
+        `${name} at ℓ = ${l}, x = ${xs[i]} is subnormal: ${g}`,
+      );
+    }
+  });
+  // A saturated background pixel (x = 0, ℓ = −100) gets exactly no gradient.
+  const i0 = logitsList.findIndex((l, i) => l === -100 && xs[i] === 0);
+  assert.equal(gls[i0], 0);
+  // The automatic gradient of the plain formula does produce subnormals there.
+  const plain = tf.grad((b: tf.Tensor) =>
+    tf.sum(tf.sub(tf.mul(x, b), tf.add(tf.relu(b), tf.log1p(tf.exp(tf.neg(tf.abs(b)))))))
+  )(logits).dataSync();
+  assert.ok(plain.some((g) => g !== 0 && Math.abs(g) < FLT_MIN), "the plain gradient is subnormal");
+  assertNoLeak(() => bernoulliLogDensity(x, logits), "bernoulliLogDensity");
 });
