@@ -23,9 +23,15 @@ import { join } from "node:path";
 export const MAX_WASM_THREADS = 4;
 
 /** What the emscripten glue exposes of its pthread pool. */
+interface PoolWorker {
+  unref?: () => void;
+  ref?: () => void;
+  /** Set while a thread waits for its worker to load. */
+  runPthread?: () => void;
+}
 interface PThreadPool {
-  unusedWorkers: { unref?: () => void }[];
-  runningWorkers: { unref?: () => void }[];
+  unusedWorkers: PoolWorker[];
+  runningWorkers: PoolWorker[];
 }
 
 /** The module namespace of @tensorflow/tfjs-backend-wasm that this uses. */
@@ -44,6 +50,85 @@ const FACTORY_PRELUDE = "var commonjsGlobal = globalThis; var require$$0 = requi
 const LOOSE_ASSIGN = "function __assignLoose(t, o) { for (const k of Object.keys(o)) { " +
   "try { t[k] = o[k]; } catch { try { Object.defineProperty(t, k, { value: o[k], " +
   "configurable: true, writable: true }); } catch { /* keep the runtime's own */ } } } }\n";
+
+// The first thing a pool worker does: tell the main thread it runs.
+const STARTED =
+  "require('worker_threads').parentPort.postMessage({ __disentangleStarted: true });\n";
+
+/** How long a pool worker may take to start before it is replaced. */
+const START_TIMEOUT_MS = 3000;
+
+/** The part of node:worker_threads' Worker that the glue uses. */
+interface NodeWorkerLike {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  postMessage(message: unknown, transfer?: unknown[]): void;
+  terminate(): unknown;
+  ref(): void;
+  unref(): void;
+}
+type NodeWorkerClass = new (path: string) => NodeWorkerLike;
+
+/**
+ * A stand-in for worker_threads' Worker that restarts a worker which has not
+ * started within START_TIMEOUT_MS: under load, Deno sometimes never starts one
+ * of the eight pool workers the glue creates at once, and the backend's
+ * initialisation would wait for it forever. Listeners are re-attached and
+ * messages sent before the start are replayed to the replacement.
+ */
+function restartingWorker(Real: NodeWorkerClass): NodeWorkerClass {
+  return class RestartingWorker {
+    #real!: NodeWorkerLike;
+    #started = false;
+    #pending: [unknown, unknown[] | undefined][] = [];
+    #listeners: [string, (...args: unknown[]) => void][] = [];
+    #referenced = true;
+    #timer?: ReturnType<typeof setTimeout>;
+    #path: string;
+    constructor(path: string) {
+      this.#path = path;
+      this.#spawn(0);
+    }
+    #spawn(attempt: number) {
+      const real = new Real(this.#path);
+      this.#real = real;
+      real.on("message", (data: unknown) => {
+        if ((data as { __disentangleStarted?: boolean })?.__disentangleStarted) {
+          this.#started = true;
+          clearTimeout(this.#timer);
+          if (!this.#referenced) real.unref();
+        }
+      });
+      for (const [event, listener] of this.#listeners) real.on(event, listener);
+      for (const [message, transfer] of this.#pending) real.postMessage(message, transfer);
+      this.#timer = setTimeout(() => {
+        if (this.#started || attempt >= 5) return;
+        real.terminate();
+        this.#spawn(attempt + 1);
+      }, START_TIMEOUT_MS);
+    }
+    on(event: string, listener: (...args: unknown[]) => void) {
+      this.#listeners.push([event, listener]);
+      this.#real.on(event, listener);
+      return this;
+    }
+    postMessage(message: unknown, transfer?: unknown[]) {
+      if (!this.#started) this.#pending.push([message, transfer]);
+      this.#real.postMessage(message, transfer);
+    }
+    terminate() {
+      clearTimeout(this.#timer);
+      return this.#real.terminate();
+    }
+    ref() {
+      this.#referenced = true;
+      this.#real.ref();
+    }
+    unref() {
+      this.#referenced = false;
+      this.#real.unref();
+    }
+  } as unknown as NodeWorkerClass;
+}
 
 /**
  * Initialises the wasm backend on `threads` threads (2 to
@@ -87,7 +172,7 @@ export async function initThreadedWasm(api: WasmModuleApi, threads: number): Pro
       const source = (blob.parts as string[]).join("");
       if (!source.includes("Object.assign(global,")) return originalCreate(blob);
       const prelude = `URL.createObjectURL = () => ${JSON.stringify(factoryPath)}; ` +
-        "URL.revokeObjectURL = () => {};\n" + LOOSE_ASSIGN;
+        "URL.revokeObjectURL = () => {};\n" + LOOSE_ASSIGN + STARTED;
       writeFileSync(
         workerPath,
         prelude + source.replace("Object.assign(global,", "__assignLoose(global,"),
@@ -98,7 +183,19 @@ export async function initThreadedWasm(api: WasmModuleApi, threads: number): Pro
     return originalCreate(blob);
   };
   const logical = originalCpus();
+  // The glue installs worker_threads' Worker as the global Worker and creates
+  // its pool with it; a property catches the assignment and hands out the
+  // restarting stand-in, and the runtime's own Worker is restored afterwards.
+  const workerDescriptor = Object.getOwnPropertyDescriptor(globalThis, "Worker");
+  let wrapped: NodeWorkerClass | undefined;
   try {
+    Object.defineProperty(globalThis, "Worker", {
+      configurable: true,
+      get: () => wrapped ?? workerDescriptor?.value,
+      set: (real: NodeWorkerClass) => {
+        wrapped = restartingWorker(real);
+      },
+    });
     globalThis.Blob = CapturingBlob as typeof Blob;
     URL.createObjectURL = createObjectURL as typeof URL.createObjectURL;
     (os as { cpus: () => os.CpuInfo[] }).cpus = () =>
@@ -111,6 +208,8 @@ export async function initThreadedWasm(api: WasmModuleApi, threads: number): Pro
       throw new Error("the threaded wasm build did not start its worker scripts as expected");
     }
   } finally {
+    if (workerDescriptor) Object.defineProperty(globalThis, "Worker", workerDescriptor);
+    else delete (globalThis as { Worker?: unknown }).Worker;
     globalThis.Blob = OriginalBlob;
     URL.createObjectURL = originalCreate;
     (os as { cpus: () => os.CpuInfo[] }).cpus = originalCpus;
@@ -119,8 +218,19 @@ export async function initThreadedWasm(api: WasmModuleApi, threads: number): Pro
     } catch { /* a leftover temporary folder is harmless */ }
   }
   const pool = (tf.backend() as unknown as { wasm: { PThread?: PThreadPool } }).wasm.PThread;
+  // A pool thread spawned before its worker finished loading starts (and
+  // re-references its worker) only when the "loaded" message is handled:
+  // wait for that, so no later ref() can keep the process alive.
+  const deadline = performance.now() + 10_000;
+  while (
+    (pool?.runningWorkers ?? []).some((w) => w.runPthread !== undefined) &&
+    performance.now() < deadline
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   for (const worker of [...(pool?.unusedWorkers ?? []), ...(pool?.runningWorkers ?? [])]) {
     worker.unref?.();
+    worker.ref = () => {}; // an idle pool never keeps the process alive
   }
   return api.getThreadsCount();
 }
