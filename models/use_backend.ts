@@ -44,6 +44,14 @@ export interface BackendSelection {
   fellBack: boolean;
   /** Threads the active backend computes on (1 for cpu; the pool size on wasm). */
   threads: number;
+  /** One line for a log: the backend, its build and thread count, e.g. "wasm (XNNPACK SIMD, 2 threads)". */
+  summary: string;
+}
+
+function summarise(active: string, threads: number): string {
+  if (active === "wasm") return `wasm (XNNPACK SIMD, ${threads} thread${threads === 1 ? "" : "s"})`;
+  if (active === "cpu") return "cpu (pure JavaScript, 1 thread)";
+  return active;
 }
 
 const NATIVE_PACKAGES = {
@@ -226,7 +234,8 @@ export async function useBackend(
     else if (requested === "cpu") await tf.setBackend("cpu");
     else if (requested === "webgpu") await loadWebGpu();
     else await loadNative(requested);
-    return { requested, active: tf.getBackend(), fellBack: false, threads: used };
+    const active = tf.getBackend();
+    return { requested, active, fellBack: false, threads: used, summary: summarise(active, used) };
   } catch (e) {
     let line = `Cannot use backend "${requested}": ${firstLine(e)}.`;
     if (requested === "tensorflow" || requested === "tensorflow-gpu") {
@@ -247,6 +256,12 @@ export async function useBackend(
       }
     }
     warn(`warning: ${line} Using the ${active} backend instead.`);
-    return { requested, active: tf.getBackend(), fellBack: true, threads: used };
+    return {
+      requested,
+      active: tf.getBackend(),
+      fellBack: true,
+      threads: used,
+      summary: summarise(tf.getBackend(), used),
+    };
   }
 }

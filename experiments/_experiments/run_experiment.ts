@@ -84,6 +84,7 @@ export async function runExperiment(
     fallback: true,
     warn: (line: string) => options.io.log(`warning: ${line}`),
   });
+  options.io.log(`backend: ${backend.summary}`);
 
   const plan = await definition.plan(settings, context);
   const record = join(dir, "experiment.json");

@@ -141,6 +141,7 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
   }).catch((e: Error) => {
     throw new CliError(`Cannot use the ${config.backend} backend: ${e.message.split("\n")[0]}`);
   });
+  io.log(`backend: ${selection.summary}`);
 
   const dataset = await makeDataset(config);
   const split = splitIndices(dataset.size, {
