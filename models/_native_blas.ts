@@ -192,7 +192,8 @@ export function loadNativeBlas(options: LoadNativeBlasOptions = {}): NativeBlas 
     try {
       lib = deno.dlopen(path, SYMBOLS);
     } catch (e) {
-      failures.push(`${path} (${firstLine(e)})`);
+      const why = firstLine(e).replace(/^(Could not open library: )+/, "");
+      failures.push(why.includes(path) ? why : `${path}: ${why}`);
       continue;
     }
     const s = lib.symbols;

@@ -7,11 +7,18 @@
  * the bias and lets sgemm accumulate onto it (β = 1), then applies the
  * activation in one loop over the heap.
  *
- * Cases left to the original kernels: non-float32 operands, batch shapes whose
- * flattened sizes differ and are both above 1 (tfjs indexes those modulo the
- * flattened size, which is not broadcasting), products below
- * `minMultiplyAdds`, biases or PReLU weights that do not repeat along the
- * output's trailing axes, and activations not listed in {@link ACTIVATIONS}.
+ * Batch axes broadcast as in NumPy, also where neither operand's batch is 1
+ * or full (a [2, 1, M, K] by a [1, 3, K, N]), which tfjs 4.22's wasm kernel
+ * gets wrong (it leaves output entries unwritten), as it does products with
+ * K = 0 (which are zeros). Its `_FusedMatMul` also adds the bias wrongly to a
+ * transposed product and gets batched products wrong with a bias or an
+ * activation; here the result equals the cpu backend's in
+ * every case.
+ *
+ * Cases left to the original kernels: non-float32 operands, shapes that do
+ * not fit (for tfjs's own error), products below `minMultiplyAdds`, biases or
+ * PReLU weights that do not repeat along the output's trailing axes, and
+ * activations not listed in {@link ACTIVATIONS}.
  *
  * Convolutions stay on the existing XNNPACK kernels: im2col in JS plus sgemm
  * was measured slower there (see the report of bench/_native_probe.ts).
@@ -101,6 +108,31 @@ interface Plan {
   /** Batch entries of A and B (1: shared by every output entry). */
   batchA: number;
   batchB: number;
+  /** The entry of A and of B each output entry takes, when broadcasting is not trivial. */
+  indexA?: Int32Array;
+  indexB?: Int32Array;
+}
+
+/**
+ * For each entry of the broadcast batch shape `outer`, the entry of an operand
+ * whose batch shape is `own` (aligned at the right, size-1 axes repeated).
+ */
+function broadcastIndex(own: readonly number[], outer: readonly number[]): Int32Array {
+  const total = size(outer);
+  const index = new Int32Array(total);
+  const shift = outer.length - own.length;
+  for (let i = 0; i < total; i++) {
+    let rest = i, at = 0, stride = 1;
+    for (let d = outer.length - 1; d >= shift; d--) {
+      const coordinate = rest % outer[d];
+      rest = (rest - coordinate) / outer[d];
+      const dim = own[d - shift];
+      if (dim !== 1) at += coordinate * stride;
+      stride *= dim;
+    }
+    index[i] = at;
+  }
+  return index;
 }
 
 /**
@@ -124,7 +156,6 @@ function plan(
   if (k !== kb) return null;
   const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
   const batchA = size(outerA), batchB = size(outerB);
-  if (batchA !== batchB && batchA !== 1 && batchB !== 1) return null;
   let outer: number[];
   try {
     outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
@@ -133,7 +164,10 @@ function plan(
   }
   const batch = size(outer);
   if (batch * m * n * k < minMultiplyAdds) return null;
-  return { outShape: [...outer, m, n], batch, m, n, k, batchA, batchB };
+  // An operand with every batch entry, or with one, needs no index.
+  const indexA = batchA === batch || batchA === 1 ? undefined : broadcastIndex(outerA, outer);
+  const indexB = batchB === batch || batchB === 1 ? undefined : broadcastIndex(outerB, outer);
+  return { outShape: [...outer, m, n], batch, m, n, k, batchA, batchB, indexA, indexB };
 }
 
 /**
@@ -151,7 +185,7 @@ function multiply(
   transposeB: boolean,
   accumulate: boolean,
 ): void {
-  const { batch, m, n, k, batchA, batchB } = p;
+  const { batch, m, n, k, batchA, batchB, indexA, indexB } = p;
   const beta = accumulate ? 1 : 0;
   if (k === 0) {
     if (!accumulate) heap.fill(0, outAt, outAt + batch * m * n);
@@ -160,7 +194,7 @@ function multiply(
   const base = Deno.UnsafePointer.of(heap);
   const at = (floats: number) => Deno.UnsafePointer.offset(base!, floats * 4);
   const lda = transposeA ? m : k, ldb = transposeB ? k : n;
-  if (batchB === 1 && batchA === batch && !transposeA) {
+  if (batchB === 1 && batchA === batch && batch > 1 && !transposeA) {
     // Rows of every A entry are contiguous: one product of [batch·M, K] by B.
     blas.sgemm(
       false,
@@ -180,7 +214,8 @@ function multiply(
     return;
   }
   for (let i = 0; i < batch; i++) {
-    const ai = batchA === 1 ? 0 : i, bi = batchB === 1 ? 0 : i;
+    const ai = indexA?.[i] ?? (batchA === 1 ? 0 : i);
+    const bi = indexB?.[i] ?? (batchB === 1 ? 0 : i);
     blas.sgemm(
       transposeA,
       transposeB,
