@@ -6,7 +6,7 @@
  * registered over them. Alternates the two settings per round so drift in
  * machine load hits both alike.
  *
- *   deno run -A bench/_native_probe.ts [seconds per case] [models] [rounds]
+ *   deno run -A bench/_native_probe.ts [seconds per case] [models] [rounds] [BLAS threads]
  */
 import * as tf from "@tensorflow/tfjs";
 import { buildVae } from "../models/build_vae.ts";
@@ -20,7 +20,10 @@ const seconds = Number(Deno.args[0] ?? 5);
 const models = (Deno.args[1] ?? "locatello-mlp,burgess").split(",");
 const rounds = Number(Deno.args[2] ?? 2);
 const selection = await useBackend("wasm");
-const blas = loadNativeBlas({ onUnavailable: (line) => console.log(line) });
+const blas = loadNativeBlas({
+  threads: Deno.args[3] === undefined ? undefined : Number(Deno.args[3]),
+  onUnavailable: (line) => console.log(line),
+});
 if (blas === null) Deno.exit(1);
 console.log(
   `wasm threads ${selection.threads}; ${blas.library}, ${blas.threads} threads, ${blas.config}`,
