@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmTrainingKernels } from "./register_wasm_training_kernels.ts";
 import { initThreadedWasm, MAX_WASM_THREADS } from "./_wasm_threads.ts";
+import { loadNativeBlas, type NativeBlas } from "./_native_blas.ts";
+import { nativeKernels } from "./_native_kernels.ts";
 
 /** Backends {@link useBackend} can select, in the order a command line lists them. */
 export const BACKEND_NAMES = ["wasm", "cpu", "webgpu", "tensorflow", "tensorflow-gpu"] as const;
@@ -32,6 +34,15 @@ export interface UseBackendOptions {
    *   logical core (navigator.hardwareConcurrency), at most 4
    */
   threads?: number;
+  /**
+   * On wasm, compute matrix products with a native OpenBLAS through Deno FFI
+   * when one is installed (Debian: `libopenblas0-pthread`) and Deno has
+   * `--allow-ffi`; otherwise, or with `false` (or DISENTANGLE_BLAS=off), they
+   * stay on XNNPACK. DISENTANGLE_BLAS=path names the library. Decided once per
+   * process, with the wasm backend's first initialisation.
+   * @default true
+   */
+  native?: boolean;
 }
 
 /** What {@link useBackend} selected. */
@@ -44,14 +55,83 @@ export interface BackendSelection {
   fellBack: boolean;
   /** Threads the active backend computes on (1 for cpu; the pool size on wasm). */
   threads: number;
-  /** One line for a log: the backend, its build and thread count, e.g. "wasm (XNNPACK SIMD, 2 threads)". */
+  /**
+   * The native BLAS computing the wasm backend's matrix products (library,
+   * build, threads), or null when they run on XNNPACK.
+   */
+  native: { library: string; config: string; threads: number } | null;
+  /** Why no native BLAS is used on wasm (undefined when one is). */
+  nativeReason?: string;
+  /**
+   * One line for a log: the backend, its build and threads, e.g. "wasm
+   * (XNNPACK SIMD, 2 threads) with OpenBLAS 0.3.21 … (2 threads) for matrix products".
+   */
   summary: string;
 }
 
-function summarise(active: string, threads: number): string {
-  if (active === "wasm") return `wasm (XNNPACK SIMD, ${threads} thread${threads === 1 ? "" : "s"})`;
-  if (active === "cpu") return "cpu (pure JavaScript, 1 thread)";
-  return active;
+/** The native BLAS state of this process's wasm backend, once decided. */
+let nativeState: { blas: NativeBlas | null; reason?: string } | undefined;
+
+function plural(n: number): string {
+  return `${n} thread${n === 1 ? "" : "s"}`;
+}
+
+function selectionOf(
+  requested: BackendName,
+  fellBack: boolean,
+  threads: number,
+): BackendSelection {
+  const active = tf.getBackend();
+  const blas = active === "wasm" ? nativeState?.blas ?? null : null;
+  const native = blas === null
+    ? null
+    : { library: blas.library, config: blas.config, threads: blas.threads };
+  let summary = active;
+  if (active === "wasm") {
+    summary = `wasm (XNNPACK SIMD, ${plural(threads)})`;
+    summary += native === null
+      ? `; matrix products on XNNPACK (${nativeState?.reason ?? "no native BLAS"})`
+      : ` with ${native.config.split(" ").slice(0, 2).join(" ")} (${
+        native.config.split(" ").filter((w) => /^[A-Z][a-zA-Z0-9]+$/.test(w) && w !== "NO_LAPACKE")
+          .at(-1) ?? "native"
+      }, ${plural(native.threads)}) for matrix products`;
+  } else if (active === "cpu") summary = "cpu (pure JavaScript, 1 thread)";
+  return {
+    requested,
+    active,
+    fellBack,
+    threads,
+    native,
+    ...(active === "wasm" && nativeState?.reason ? { nativeReason: nativeState.reason } : {}),
+    summary,
+  };
+}
+
+/** Registers the native matrix products on wasm, once per process (if a BLAS loads). */
+function setUpNative(enabled: boolean, threads: number): void {
+  if (nativeState !== undefined) return;
+  if (!enabled) {
+    nativeState = { blas: null, reason: "native BLAS switched off" };
+    return;
+  }
+  let reason: string | undefined;
+  const blas = loadNativeBlas({
+    threads: Math.max(threads, 1),
+    onUnavailable: (r) => reason = r.replace(/^Cannot load a native BLAS: /, ""),
+  });
+  if (blas === null) {
+    nativeState = { blas: null, reason: reason ?? "no native BLAS found" };
+    return;
+  }
+  const originals = {
+    BatchMatMul: tf.getKernel("BatchMatMul", "wasm")!,
+    _FusedMatMul: tf.getKernel("_FusedMatMul", "wasm")!,
+  };
+  for (const kernel of nativeKernels(blas, originals)) {
+    tf.unregisterKernel(kernel.kernelName, "wasm");
+    tf.registerKernel(kernel);
+  }
+  nativeState = { blas };
 }
 
 const NATIVE_PACKAGES = {
@@ -108,7 +188,11 @@ function wantedThreads(threads: number | undefined, warn: (line: string) => void
   return Math.max(1, Math.min(cores ?? 1, MAX_WASM_THREADS));
 }
 
-async function loadWasm(threads: number, warn: (line: string) => void): Promise<number> {
+async function loadWasm(
+  threads: number,
+  warn: (line: string) => void,
+  native = true,
+): Promise<number> {
   const api = await import("@tensorflow/tfjs-backend-wasm");
   registerWasmTrainingKernels();
   const initialised = (tf.engine() as unknown as { registry: Record<string, unknown> })
@@ -128,6 +212,7 @@ async function loadWasm(threads: number, warn: (line: string) => void): Promise<
     throw new Error("the wasm backend failed to initialise (its .wasm file could not be read)");
   }
   wasmThreads ??= api.getThreadsCount();
+  setUpNative(native, threads);
   return wasmThreads;
 }
 
@@ -230,12 +315,11 @@ export async function useBackend(
   silenceCpuGreeting();
   try {
     let used = 1;
-    if (requested === "wasm") used = await loadWasm(threads, warn);
+    if (requested === "wasm") used = await loadWasm(threads, warn, options.native ?? true);
     else if (requested === "cpu") await tf.setBackend("cpu");
     else if (requested === "webgpu") await loadWebGpu();
     else await loadNative(requested);
-    const active = tf.getBackend();
-    return { requested, active, fellBack: false, threads: used, summary: summarise(active, used) };
+    return selectionOf(requested, false, used);
   } catch (e) {
     let line = `Cannot use backend "${requested}": ${firstLine(e)}.`;
     if (requested === "tensorflow" || requested === "tensorflow-gpu") {
@@ -249,19 +333,13 @@ export async function useBackend(
       active = "cpu";
     } else {
       try {
-        used = await loadWasm(threads, warn);
+        used = await loadWasm(threads, warn, options.native ?? true);
       } catch {
         await tf.setBackend("cpu");
         active = "cpu";
       }
     }
     warn(`warning: ${line} Using the ${active} backend instead.`);
-    return {
-      requested,
-      active: tf.getBackend(),
-      fellBack: true,
-      threads: used,
-      summary: summarise(tf.getBackend(), used),
-    };
+    return selectionOf(requested, true, used);
   }
 }

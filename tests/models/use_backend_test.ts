@@ -5,8 +5,15 @@ import assert from "node:assert/strict";
 
 Deno.test("useBackend('wasm') selects wasm with the training kernels registered", async () => {
   const chosen = await useBackend("wasm");
-  const { threads, summary, ...rest } = chosen;
-  assert.equal(summary, `wasm (XNNPACK SIMD, ${threads} thread${threads === 1 ? "" : "s"})`);
+  const { threads, summary, native, nativeReason: _, ...rest } = chosen;
+  assert.ok(
+    summary.startsWith(`wasm (XNNPACK SIMD, ${threads} thread${threads === 1 ? "" : "s"})`),
+    summary,
+  );
+  assert.match(
+    summary,
+    native === null ? /matrix products on XNNPACK \(.+\)$/ : /for matrix products$/,
+  );
   assert.deepEqual(rest, { requested: "wasm", active: "wasm", fellBack: false });
   assert.ok(Number.isInteger(threads) && threads >= 1 && threads <= 4, `threads ${threads}`);
   assert.equal(tf.getBackend(), "wasm");
@@ -71,7 +78,7 @@ Deno.test({
       fallback: true,
       warn: (l) => lines.push(l),
     });
-    const { threads: _, summary: __, ...rest } = chosen;
+    const { threads: _, summary: __, native: ___, nativeReason: ____, ...rest } = chosen;
     assert.deepEqual(rest, { requested: "tensorflow-gpu", active: "wasm", fellBack: true });
     assert.equal(lines.length, 1);
     assert.match(

@@ -9,6 +9,7 @@ const PROBE = fileURLToPath(new URL("./_wasm_threads_probe.ts", import.meta.url)
 
 interface Probe {
   threads: number;
+  native: boolean;
   loss: number;
   lossCpu: number;
   product: number[];
@@ -66,4 +67,13 @@ Deno.test("a thread count that is not a positive integer is a RangeError", async
       /^Cannot use backend "wasm": options\.threads must be a positive integer, got /,
     );
   }
+});
+
+Deno.test("with and without the native BLAS: the same products and loss", async () => {
+  const off = (await probe({ DISENTANGLE_THREADS: "2", DISENTANGLE_BLAS: "off" })).result;
+  const on = (await probe({ DISENTANGLE_THREADS: "2" })).result;
+  assert.equal(off.native, false, "DISENTANGLE_BLAS=off keeps the products on XNNPACK");
+  assertClose(off.product, off.productCpu, 1e-5, "product without native");
+  assertClose(on.product, off.product, 1e-5, "product with vs without native");
+  assert.ok(Math.abs(on.loss - off.loss) <= 1e-4 * Math.abs(off.loss), `${on.loss} vs ${off.loss}`);
 });
