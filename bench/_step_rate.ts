@@ -58,6 +58,7 @@ for (const arch of models) {
       model: arch,
       state,
       threads: selection.threads,
+      native: selection.native !== null,
       stepsPerSecond: 1000 / median,
       medianMs: median,
       cpuMsPerStep: (cpu.user + cpu.system) / 1000 / times.length,

@@ -60,15 +60,17 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
   };
 }
 
-async function library(threads: number): Promise<Row[]> {
+async function library(threads: number, native: boolean): Promise<Row[]> {
   const out = await run(Deno.execPath(), ["run", "-A", here("./_step_rate.ts"), String(seconds)], {
     DISENTANGLE_THREADS: String(threads),
+    ...(native ? {} : { DISENTANGLE_BLAS: "off" }),
   });
   if (out.code !== 0) throw new Error(`the wasm step on ${threads} threads failed:\n${out.stderr}`);
   return out.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => {
     const r = JSON.parse(l);
+    if (native && !r.native) nativeMissing = true;
     return {
-      path: "wasm",
+      path: native ? "native" : "wasm",
       threads: r.threads,
       model: r.model,
       state: r.state,
@@ -110,11 +112,17 @@ async function peer(threads: number): Promise<Row[]> {
 }
 
 const threadCounts = [...new Set([1, Math.min(cores, 4)])];
+let nativeMissing = false;
 const rows: Row[] = [];
 for (let r = 0; r < rounds; r++) {
   for (const t of threadCounts) {
     console.error(`round ${r + 1}/${rounds}: wasm on ${t} thread(s) ...`);
-    rows.push(...await library(t));
+    rows.push(...await library(t, false));
+    if (!nativeMissing) {
+      console.error(`round ${r + 1}/${rounds}: wasm + native BLAS on ${t} thread(s) ...`);
+      const native = await library(t, true);
+      if (!nativeMissing) rows.push(...native);
+    }
     if (torchVersion !== undefined) {
       console.error(`round ${r + 1}/${rounds}: PyTorch ${torchVersion} on ${t} thread(s) ...`);
       rows.push(...await peer(t));
@@ -146,28 +154,38 @@ console.log(
   "| model | path | threads | steps/s | saturated decoder | saturated cost | PyTorch same threads | ratio |",
 );
 console.log("|---|---|---|---|---|---|---|---|");
-for (const [model, label] of Object.entries(MODELS)) {
-  for (const t of threadCounts) {
-    const fresh = rate("wasm", t, model), sat = rate("wasm", t, model, "saturated");
-    const torch = rate("pytorch", t, model);
-    console.log(
-      `| ${label} | wasm | ${t} | ${fmt(fresh)} | ${fmt(sat)} | ${
-        fresh && sat ? `${(fresh / sat).toFixed(2)}×` : "–"
-      } | ${torch === undefined ? "peer not available" : fmt(torch)} | ${
-        fresh && torch ? `${(fresh / torch).toFixed(2)}×` : "–"
-      } |`,
-    );
+const paths = nativeMissing ? ["wasm"] : ["wasm", "native"];
+const label = (path: string) => (path === "native" ? "wasm + native BLAS" : "wasm");
+const most = Math.max(...threadCounts);
+for (const [model, name] of Object.entries(MODELS)) {
+  for (const path of paths) {
+    for (const t of threadCounts) {
+      const fresh = rate(path, t, model), sat = rate(path, t, model, "saturated");
+      const torch = rate("pytorch", t, model);
+      console.log(
+        `| ${name} | ${label(path)} | ${t} | ${fmt(fresh)} | ${fmt(sat)} | ${
+          fresh && sat ? `${(fresh / sat).toFixed(2)}×` : "–"
+        } | ${torch === undefined ? "peer not available" : fmt(torch)} | ${
+          fresh && torch ? `${(fresh / torch).toFixed(2)}×` : "–"
+        } |`,
+      );
+    }
   }
-  const best = rate("wasm", Math.max(...threadCounts), model);
-  const torchAll = rate("pytorch", Math.max(...threadCounts), model);
-  if (best && torchAll) {
+}
+console.log("");
+const torchAll = (model: string) => rate("pytorch", most, model);
+for (const [model, name] of Object.entries(MODELS)) {
+  for (const path of paths) {
+    const best = Math.max(...threadCounts.map((t) => rate(path, t, model) ?? 0));
+    const peer = torchAll(model);
     console.log(
-      `| ${label} | wasm, every core vs PyTorch every core | | | | | | ${
-        (best / torchAll).toFixed(2)
-      }× |`,
+      `${name}, ${label(path)} (best thread count) vs PyTorch on every core: ${
+        peer ? `${(best / peer).toFixed(2)}×` : "peer not available"
+      }`,
     );
   }
 }
+if (nativeMissing) console.log("native BLAS: not available here (no OpenBLAS, or no --allow-ffi)");
 if (values.json) {
   await Deno.writeTextFile(
     values.json,

@@ -50,6 +50,30 @@ function losses(): { loss: number; grew: number } {
   return { loss, grew };
 }
 
+/** 1 000 steps of a tiny model: tensors and pool workers before and after. */
+function soak(): { tensorsGrew: number; workersGrew: number } {
+  const pool = () => {
+    const p = (tf.backend() as unknown as {
+      wasm: { PThread?: { runningWorkers: unknown[]; unusedWorkers: unknown[] } };
+    }).wasm.PThread;
+    return (p?.runningWorkers.length ?? 0) + (p?.unusedWorkers.length ?? 0);
+  };
+  const vae = buildVae("mnist-mlp", { inputShape: [4, 4, 1], latentDim: 2, seed: 3 });
+  const x = tf.tidy(() => tf.round(tf.randomUniform([8, 4, 4, 1], 0, 1, "float32", 4)));
+  const optimizer = fusedAdam({ learningRate: 1e-3 });
+  const opts = { objective: "beta-tcvae" as const, estimator: "mss" as const, datasetSize: 100 };
+  trainStep({ vae, optimizer }, x, { ...opts, step: 0 });
+  const tensors = tf.memory().numTensors, workers = pool();
+  for (let step = 1; step <= 1000; step++) trainStep({ vae, optimizer }, x, { ...opts, step });
+  const out = { tensorsGrew: tf.memory().numTensors - tensors, workersGrew: pool() - workers };
+  vae.encoder.dispose();
+  vae.decoder.dispose();
+  optimizer.dispose();
+  x.dispose();
+  return out;
+}
+
+const soaked = soak();
 const onWasm = { product: product(), moments: adamMoments(), ...losses() };
 await useBackend("cpu");
 const onCpu = { product: product(), moments: adamMoments(), ...losses() };
@@ -63,4 +87,6 @@ console.log(JSON.stringify({
   moments: onWasm.moments,
   momentsCpu: onCpu.moments,
   tensorsGrew: onWasm.grew,
+  soakTensorsGrew: soaked.tensorsGrew,
+  soakWorkersGrew: soaked.workersGrew,
 }));

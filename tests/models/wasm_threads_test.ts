@@ -17,6 +17,8 @@ interface Probe {
   moments: number[];
   momentsCpu: number[];
   tensorsGrew: number;
+  soakTensorsGrew: number;
+  soakWorkersGrew: number;
 }
 
 async function probe(env: Record<string, string>): Promise<{ result: Probe; ms: number }> {
@@ -50,6 +52,8 @@ Deno.test("wasm on 2 threads: same products, Adam moments and loss as the cpu ba
   assert.deepEqual(result.moments, result.momentsCpu);
   assert.ok(Math.abs(result.loss - result.lossCpu) <= 1e-4 * Math.abs(result.lossCpu));
   assert.equal(result.tensorsGrew, 0, "no tensor leaks over the steps");
+  assert.equal(result.soakTensorsGrew, 0, "tensor count constant over 1 000 steps");
+  assert.equal(result.soakWorkersGrew, 0, "worker count constant over 1 000 steps");
 });
 
 Deno.test("DISENTANGLE_THREADS=1 selects the single-threaded build", async () => {
