@@ -3,8 +3,11 @@
  * (trainStep, MSS, batch 64, 64×64×1, 10 latents, N = 737 280) of each model,
  * with fresh weights and with a saturated decoder (its last bias at −100, so
  * every logit is about −100: a confident decoder). Prints one JSON line per
- * model and state. The thread count comes from DISENTANGLE_THREADS (it is
- * fixed per process).
+ * model and state. With BENCH_TRAINED_MODEL set to a saved model folder
+ * (`runs/NAME/model` of a `deno task train` run on dSprites), that model is
+ * timed too ("trained", on dSprites batches) against the same architecture
+ * fresh on the same batches ("fresh-dsprites"). The thread count comes from
+ * DISENTANGLE_THREADS (it is fixed per process).
  *
  *   deno run -A bench/_step_rate.ts [seconds per case] [models]
  */
@@ -14,14 +17,34 @@ import { buildVae } from "../models/build_vae.ts";
 import { fusedAdam } from "../models/fused_adam.ts";
 import { useBackend } from "../models/use_backend.ts";
 import { trainStep } from "../models/train_step.ts";
+import { loadVae } from "../models/load_vae.ts";
+import { createDsprites } from "../data/dsprites.ts";
 
 const seconds = Number(Deno.args[0] ?? 6);
 const models = (Deno.args[1] ?? "locatello-mlp,burgess").split(",");
 const selection = await useBackend("wasm");
 
-for (const arch of models) {
-  for (const state of ["fresh", "saturated"] as const) {
-    const vae = buildVae(arch, { inputShape: [64, 64, 1], latentDim: 10, seed: 0 });
+const trainedDir = Deno.env.get("BENCH_TRAINED_MODEL");
+const trained = trainedDir ? await loadVae(trainedDir) : undefined;
+const trainedArch = trained?.config.architecture ?? trained?.config.model;
+const cases: [string, string][] = models.flatMap((arch) =>
+  ["fresh", "saturated"].map((state) => [arch, state] as [string, string])
+);
+if (trained) cases.push([String(trainedArch), "fresh-dsprites"], [String(trainedArch), "trained"]);
+
+/** 64 dSprites images (seeded), [64, 64, 64, 1]. */
+function dspritesBatch(): tf.Tensor {
+  const data = createDsprites();
+  const indices = Array.from({ length: 64 }, (_, i) => (i * 11527 + 31) % data.size);
+  const { data: pixels, shape } = data.observations(indices);
+  return tf.tensor(pixels as Float32Array, shape as number[]);
+}
+
+for (const [arch, state] of cases) {
+  {
+    const vae = state === "trained"
+      ? trained!
+      : buildVae(arch, { inputShape: [64, 64, 1], latentDim: 10, seed: 0 });
     if (state === "saturated") {
       const weights = vae.decoder.trainableWeights;
       const bias = weights[weights.length - 1];
@@ -29,9 +52,11 @@ for (const arch of models) {
     }
     // Sparse foreground, as in dSprites, for the saturated decoder.
     const density = state === "saturated" ? 0.03 : 0.5;
-    const x = tf.tidy(() =>
-      tf.cast(tf.less(tf.randomUniform([64, 64, 64, 1], 0, 1, "float32", 1), density), "float32")
-    );
+    const x = state === "trained" || state === "fresh-dsprites"
+      ? dspritesBatch()
+      : tf.tidy(() =>
+        tf.cast(tf.less(tf.randomUniform([64, 64, 64, 1], 0, 1, "float32", 1), density), "float32")
+      );
     const optimizer = fusedAdam({ learningRate: 1e-4 });
     let step = 0;
     const run = () =>

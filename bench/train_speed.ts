@@ -8,7 +8,9 @@
  * Paths: wasm on 1 thread, and wasm on every core (up to 4 threads). Each
  * runs in a process of its own (bench/_step_rate.ts), with fresh weights and
  * with a saturated decoder (every logit about −100: a trained model's
- * background), whose cost should match a fresh one's.
+ * background), whose cost should match a fresh one's; with
+ * BENCH_TRAINED_MODEL=runs/NAME/model also a real trained model against fresh
+ * weights on the same dSprites batch.
  *
  * The peer is bench/torch_step.py, run by the Python named in TORCH_PYTHON
  * (default `python3`) when it can import torch; otherwise the table says
@@ -183,6 +185,25 @@ for (const [model, name] of Object.entries(MODELS)) {
         peer ? `${(best / peer).toFixed(2)}×` : "peer not available"
       }`,
     );
+  }
+}
+if (Deno.env.get("BENCH_TRAINED_MODEL")) {
+  console.log("");
+  for (const path of paths) {
+    for (const t of threadCounts) {
+      const trainedRows = rows.filter((r) => r.path === path && r.threads === t);
+      const of = (state: string) => trainedRows.find((r) => r.state === state)?.stepsPerSecond;
+      const fresh = of("fresh-dsprites"), trained = of("trained");
+      if (fresh && trained) {
+        console.log(
+          `trained model (${Deno.env.get("BENCH_TRAINED_MODEL")}), ${
+            label(path)
+          }, ${t} thread(s): ${trained.toFixed(2)} steps/s against ${
+            fresh.toFixed(2)
+          } fresh on the same dSprites batch (cost ${(fresh / trained).toFixed(2)}×)`,
+        );
+      }
+    }
   }
 }
 if (nativeMissing) console.log("native BLAS: not available here (no OpenBLAS, or no --allow-ffi)");
