@@ -203,7 +203,11 @@ export async function initThreadedWasm(api: WasmModuleApi, threads: number): Pro
     tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
     api.setThreadsCount(threads);
     const ok = await tf.setBackend("wasm");
-    if (!ok) throw new Error("the threaded wasm build failed to initialise");
+    if (!ok) {
+      // The caller retries with the single-threaded build, which needs the flag off.
+      tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+      throw new Error("the threaded wasm build failed to initialise");
+    }
     if (!factoryWritten || !workerWritten) {
       throw new Error("the threaded wasm build did not start its worker scripts as expected");
     }
