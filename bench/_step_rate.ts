@@ -41,57 +41,55 @@ function dspritesBatch(): tf.Tensor {
 }
 
 for (const [arch, state] of cases) {
-  {
-    const vae = state === "trained"
-      ? trained!
-      : buildVae(arch, { inputShape: [64, 64, 1], latentDim: 10, seed: 0 });
-    if (state === "saturated") {
-      const weights = vae.decoder.trainableWeights;
-      const bias = weights[weights.length - 1];
-      bias.write(tf.fill(bias.shape as number[], -100));
-    }
-    // Sparse foreground, as in dSprites, for the saturated decoder.
-    const density = state === "saturated" ? 0.03 : 0.5;
-    const x = state === "trained" || state === "fresh-dsprites"
-      ? dspritesBatch()
-      : tf.tidy(() =>
-        tf.cast(tf.less(tf.randomUniform([64, 64, 64, 1], 0, 1, "float32", 1), density), "float32")
-      );
-    const optimizer = fusedAdam({ learningRate: 1e-4 });
-    let step = 0;
-    const run = () =>
-      trainStep({ vae, optimizer }, x, {
-        objective: "beta-tcvae",
-        estimator: "mss",
-        datasetSize: 737280,
-        step: step++,
-      });
-    run();
-    run();
-    const times: number[] = [];
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    while (performance.now() - t0 < seconds * 1000 || times.length < 3) {
-      const t = performance.now();
-      run();
-      times.push(performance.now() - t);
-    }
-    const cpu = process.cpuUsage(c0);
-    times.sort((a, b) => a - b);
-    const median = times[times.length >> 1];
-    console.log(JSON.stringify({
-      model: arch,
-      state,
-      threads: selection.threads,
-      native: selection.native !== null,
-      stepsPerSecond: 1000 / median,
-      medianMs: median,
-      cpuMsPerStep: (cpu.user + cpu.system) / 1000 / times.length,
-      steps: times.length,
-    }));
-    vae.encoder.dispose();
-    vae.decoder.dispose();
-    optimizer.dispose();
-    x.dispose();
+  const vae = state === "trained"
+    ? trained!
+    : buildVae(arch, { inputShape: [64, 64, 1], latentDim: 10, seed: 0 });
+  if (state === "saturated") {
+    const weights = vae.decoder.trainableWeights;
+    const bias = weights[weights.length - 1];
+    bias.write(tf.fill(bias.shape as number[], -100));
   }
+  // Sparse foreground, as in dSprites, for the saturated decoder.
+  const density = state === "saturated" ? 0.03 : 0.5;
+  const x = state === "trained" || state === "fresh-dsprites"
+    ? dspritesBatch()
+    : tf.tidy(() =>
+      tf.cast(tf.less(tf.randomUniform([64, 64, 64, 1], 0, 1, "float32", 1), density), "float32")
+    );
+  const optimizer = fusedAdam({ learningRate: 1e-4 });
+  let step = 0;
+  const run = () =>
+    trainStep({ vae, optimizer }, x, {
+      objective: "beta-tcvae",
+      estimator: "mss",
+      datasetSize: 737280,
+      step: step++,
+    });
+  run();
+  run();
+  const times: number[] = [];
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000 || times.length < 3) {
+    const t = performance.now();
+    run();
+    times.push(performance.now() - t);
+  }
+  const cpu = process.cpuUsage(c0);
+  times.sort((a, b) => a - b);
+  const median = times[times.length >> 1];
+  console.log(JSON.stringify({
+    model: arch,
+    state,
+    threads: selection.threads,
+    native: selection.native !== null,
+    stepsPerSecond: 1000 / median,
+    medianMs: median,
+    cpuMsPerStep: (cpu.user + cpu.system) / 1000 / times.length,
+    steps: times.length,
+  }));
+  vae.encoder.dispose();
+  vae.decoder.dispose();
+  optimizer.dispose();
+  x.dispose();
 }

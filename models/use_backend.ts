@@ -76,6 +76,17 @@ function plural(n: number): string {
   return `${n} thread${n === 1 ? "" : "s"}`;
 }
 
+/**
+ * "OpenBLAS 0.3.21 (Haswell, 2 threads)" from openblas_get_config's "OpenBLAS
+ * 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64": name,
+ * version, and the kernel family it picked (its last plain capitalised word).
+ */
+function blasLabel(config: string, threads: number): string {
+  const words = config.split(" ");
+  const kernel = words.slice(2).filter((w) => /^[A-Z][a-zA-Z0-9]+$/.test(w)).at(-1) ?? "native";
+  return `${words.slice(0, 2).join(" ")} (${kernel}, ${plural(threads)})`;
+}
+
 function selectionOf(
   requested: BackendName,
   fellBack: boolean,
@@ -91,10 +102,7 @@ function selectionOf(
     summary = `wasm (XNNPACK SIMD, ${plural(threads)})`;
     summary += native === null
       ? `; matrix products on XNNPACK (${nativeState?.reason ?? "no native BLAS"})`
-      : ` with ${native.config.split(" ").slice(0, 2).join(" ")} (${
-        native.config.split(" ").filter((w) => /^[A-Z][a-zA-Z0-9]+$/.test(w) && w !== "NO_LAPACKE")
-          .at(-1) ?? "native"
-      }, ${plural(native.threads)}) for matrix products`;
+      : ` with ${blasLabel(native.config, native.threads)} for matrix products`;
   } else if (active === "cpu") summary = "cpu (pure JavaScript, 1 thread)";
   return {
     requested,
@@ -302,7 +310,7 @@ export async function useBackend(
   name: string,
   options: UseBackendOptions = {},
 ): Promise<BackendSelection> {
-  const { fallback = false, warn = console.warn } = options;
+  const { fallback = false, warn = console.warn, native = true } = options;
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new RangeError(
       `Cannot use backend "${name}": unknown name; valid ones are ${
@@ -315,7 +323,7 @@ export async function useBackend(
   silenceCpuGreeting();
   try {
     let used = 1;
-    if (requested === "wasm") used = await loadWasm(threads, warn, options.native ?? true);
+    if (requested === "wasm") used = await loadWasm(threads, warn, native);
     else if (requested === "cpu") await tf.setBackend("cpu");
     else if (requested === "webgpu") await loadWebGpu();
     else await loadNative(requested);
@@ -333,7 +341,7 @@ export async function useBackend(
       active = "cpu";
     } else {
       try {
-        used = await loadWasm(threads, warn, options.native ?? true);
+        used = await loadWasm(threads, warn, native);
       } catch {
         await tf.setBackend("cpu");
         active = "cpu";

@@ -7,11 +7,15 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
-/** Runs `deno run -A <script> ...args` to completion (no colours). */
-export async function runScript(script: string, args: string[]): Promise<CommandResult> {
+/** Runs `deno run -A <script> ...args` to completion (no colours, `env` added). */
+export async function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CommandResult> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", script, ...args],
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();

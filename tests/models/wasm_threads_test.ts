@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { useBackend } from "../../models/use_backend.ts";
 import { assertRejectsWith } from "../_helpers/assert.ts";
+import { runScript } from "../_helpers/cli.ts";
 
 const PROBE = fileURLToPath(new URL("./_wasm_threads_probe.ts", import.meta.url));
 
@@ -21,19 +22,10 @@ interface Probe {
   soakWorkersGrew: number;
 }
 
-async function probe(env: Record<string, string>): Promise<{ result: Probe; ms: number }> {
-  const t0 = performance.now();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", PROBE],
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const ms = performance.now() - t0;
-  const stderr = new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 0, stderr);
-  const line = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!;
-  return { result: JSON.parse(line), ms };
+async function probe(env: Record<string, string>): Promise<{ result: Probe }> {
+  const out = await runScript(PROBE, [], env);
+  assert.equal(out.code, 0, out.stderr);
+  return { result: JSON.parse(out.stdout.trim().split("\n").at(-1)!) };
 }
 
 function assertClose(a: number[], b: number[], tol: number, what: string) {
