@@ -1,0 +1,62 @@
+// Every experiment plans exactly the runs it planned before its plan was
+// reshaped: the same ids, labels and trainer configurations, for the quick and
+// paper presets and for the quick preset with command-line overrides.
+//
+// planned_runs.json was written by the plans as they stood before the shared
+// plan helpers existed. Per experiment and case it holds the configuration
+// fields every run shares (`shared`) and, per run, the fields that differ.
+// A change of the trainer's own defaults (experiments/_train/options.ts) shows
+// up here as well: every planned run starts from them.
+import assert from "node:assert/strict";
+import { EXPERIMENTS } from "../../experiments/_experiments/registry.ts";
+import type { PresetName, RunOverrides } from "../../experiments/_experiments/types.ts";
+import { parseTrainArgs } from "../../experiments/_train/options.ts";
+import fixture from "./planned_runs.json" with { type: "json" };
+
+interface PinnedExperiment {
+  shared: Record<string, unknown>;
+  runs: { id: string; labels: Record<string, unknown>; config: Record<string, unknown> }[];
+}
+
+const cases = fixture.cases as unknown as {
+  preset: PresetName;
+  overrides: RunOverrides;
+  experiments: Record<string, PinnedExperiment>;
+}[];
+
+// Where the configurations put their runs: the fixture was made with this folder.
+const dirOf = (name: string, preset: PresetName) => `/experiments/${name}-${preset}`;
+
+Deno.test("the fixture covers every experiment in every case", () => {
+  for (const c of cases) assert.deepEqual(Object.keys(c.experiments), Object.keys(EXPERIMENTS));
+});
+
+for (const c of cases) {
+  const what = `${c.preset}${
+    Object.keys(c.overrides).length ? ` with ${JSON.stringify(c.overrides)}` : ""
+  }`;
+  for (const [name, pinned] of Object.entries(c.experiments)) {
+    Deno.test(`${name} (${what}) plans the runs it planned before`, async () => {
+      const definition = EXPERIMENTS[name];
+      const plan = await definition.plan(definition.presets[c.preset], {
+        dir: dirOf(name, c.preset),
+        preset: c.preset,
+        overrides: c.overrides,
+        log: () => {},
+      });
+      assert.deepEqual(plan.map((r) => r.id), pinned.runs.map((r) => r.id));
+      // The trainer writes config.json in this order: keep it.
+      const keys = Object.keys(parseTrainArgs([]));
+      plan.forEach((run, i) => {
+        const expected = pinned.runs[i];
+        assert.deepEqual(run.labels, expected.labels, `labels of ${run.id}`);
+        assert.deepEqual(
+          run.config,
+          { ...pinned.shared, ...expected.config },
+          `configuration of ${run.id}`,
+        );
+        assert.deepEqual(Object.keys(run.config), keys, `option order of ${run.id}`);
+      });
+    });
+  }
+}
