@@ -6,10 +6,11 @@
 import type { TrainConfig } from "../_train/options.ts";
 import { writeCsv } from "./data_files.ts";
 import { chartFigure, imageFigure } from "./figures.ts";
-import { heldOutObservations, modelOf } from "./held_out.ts";
+import { heldOutObservations } from "./held_out.ts";
 import { encodePng, gridRaster, type ImageBatch, reconstruct } from "./images.ts";
 import { plannedRun, tag } from "./make_config.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
+import { withModel } from "./with_model.ts";
 
 /** Settings of the capacity experiment. */
 export interface CapacitySettings {
@@ -237,10 +238,12 @@ export const capacity: ExperimentDefinition<CapacitySettings> = {
         .sort((a, b) => (a.labels.betaNorm as number) - (b.labels.betaNorm as number));
       const recon: ImageBatch[] = [];
       for (const run of column) {
-        const model = await modelOf(run.dir);
-        recon.push(reconstruct(model, observations, run.config.likelihood));
-        model.encoder.dispose();
-        model.decoder.dispose();
+        recon.push(
+          await withModel(
+            run.dir,
+            (model) => reconstruct(model, observations, run.config.likelihood),
+          ),
+        );
       }
       const cols = column.length + 1;
       const data = new Float32Array(n * cols * per);

@@ -10,10 +10,11 @@ import { mig } from "../../metrics/mig.ts";
 import { writeCsv } from "./data_files.ts";
 import { encodeRows } from "./encode_rows.ts";
 import { chartFigure } from "./figures.ts";
-import { modelOf, splitOf } from "./held_out.ts";
+import { splitOf } from "./held_out.ts";
 import { plannedRun, tag } from "./make_config.ts";
 import { formatSpread, spread } from "./stats.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
+import { withModel } from "./with_model.ts";
 
 /** One model of the comparison. */
 export interface GroupedModel {
@@ -155,10 +156,7 @@ export const grouped: ExperimentDefinition<GroupedSettings> = {
         0,
         pickN,
       );
-      const model = await modelOf(run.dir);
-      const codes = await encodeRows(model, dataset, sample);
-      model.encoder.dispose();
-      model.decoder.dispose();
+      const codes = await withModel(run.dir, (model) => encodeRows(model, dataset, sample));
       const factors = dataset.factors(sample);
       const m = mig(codes, factors, { bins: s.bins });
       const c = mic(codes, factors, firstGroup, { bins: s.bins });

@@ -1,10 +1,8 @@
 // The held-out examples of a run, recomputed exactly as the trainer split
-// them (same data set, validation fraction and seed), and the run's model.
-import { join } from "node:path";
+// them (same data set, validation fraction and seed).
 import { splitIndices } from "../../data/split_indices.ts";
 import type { Dataset } from "../../data/dataset.ts";
 import type { Observations } from "../../data/ground_truth_data.ts";
-import { type LoadedVae, loadVae } from "../../models/load_vae.ts";
 import { makeDataset } from "../_train/make_dataset.ts";
 import type { TrainConfig } from "../_train/options.ts";
 
@@ -50,9 +48,4 @@ export async function heldOutObservations(
   const n = Math.min(count, pool.length);
   const indices = Int32Array.from({ length: n }, (_, i) => pool[Math.floor((i * pool.length) / n)]);
   return { observations: await dataset.observations(indices), indices };
-}
-
-/** The run's final model. */
-export function modelOf(runDir: string): Promise<LoadedVae> {
-  return loadVae(join(runDir, "model"));
 }

@@ -6,11 +6,12 @@ import { makeDataset } from "../_train/make_dataset.ts";
 import type { TrainConfig } from "../_train/options.ts";
 import { writeCsv } from "./data_files.ts";
 import { chartFigure, imageFigure } from "./figures.ts";
-import { heldOutObservations, modelOf } from "./held_out.ts";
+import { heldOutObservations } from "./held_out.ts";
 import { concatImages, encodePng, gridRaster, type ImageBatch, reconstruct } from "./images.ts";
 import { plannedRun, tag } from "./make_config.ts";
 import { readLog } from "./read_log.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
+import { withModel } from "./with_model.ts";
 
 /** Settings of the tradeoff experiment. */
 export interface TradeoffSettings {
@@ -323,10 +324,12 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
     const [, h, w, ch] = observations.shape as [number, number, number, number];
     const batches: ImageBatch[] = [{ data: observations.data, shape: [n, h, w, ch] }];
     for (const run of runs) {
-      const model = await modelOf(run.dir);
-      batches.push(reconstruct(model, observations, run.config.likelihood));
-      model.encoder.dispose();
-      model.decoder.dispose();
+      batches.push(
+        await withModel(
+          run.dir,
+          (model) => reconstruct(model, observations, run.config.likelihood),
+        ),
+      );
     }
     blocks.push({ kind: "heading", text: "Reconstructions" });
     blocks.push(

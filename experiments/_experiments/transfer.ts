@@ -8,10 +8,11 @@ import type { TrainConfig } from "../_train/options.ts";
 import { writeCsv } from "./data_files.ts";
 import { encodeRows } from "./encode_rows.ts";
 import { chartFigure } from "./figures.ts";
-import { modelOf, splitOf } from "./held_out.ts";
+import { splitOf } from "./held_out.ts";
 import { plannedRun, tag } from "./make_config.ts";
 import { formatSpread, spread } from "./stats.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
+import { withModel } from "./with_model.ts";
 
 /** Settings of the transfer experiment. */
 export interface TransferSettings {
@@ -151,11 +152,10 @@ export const transfer: ExperimentDefinition<TransferSettings> = {
       if (!dataset.factors) {
         throw new Error(`Cannot fit the classifier: ${dataset.name} has no labels`);
       }
-      const model = await modelOf(run.dir);
-      const trainCodes = await encodeRows(model, dataset, train);
-      const testCodes = await encodeRows(model, dataset, validation);
-      model.encoder.dispose();
-      model.decoder.dispose();
+      const [trainCodes, testCodes] = await withModel(run.dir, async (model) => [
+        await encodeRows(model, dataset, train),
+        await encodeRows(model, dataset, validation),
+      ]);
       const d = run.config.latentDim;
       const trainLabels = Int32Array.from(dataset.factors(train).map((f) => f[0]));
       const yTest = Int32Array.from(dataset.factors(validation).map((f) => f[0]));

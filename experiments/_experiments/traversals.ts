@@ -6,7 +6,7 @@ import { createRng } from "../../data/create_rng.ts";
 import type { TrainConfig } from "../_train/options.ts";
 import { writeCsv } from "./data_files.ts";
 import { chartFigure, imageFigure } from "./figures.ts";
-import { heldOutObservations, modelOf } from "./held_out.ts";
+import { heldOutObservations } from "./held_out.ts";
 import {
   concatImages,
   decodeCodes,
@@ -20,6 +20,7 @@ import {
 import { plannedRun, tag } from "./make_config.ts";
 import { readLog } from "./read_log.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
+import { withModel } from "./with_model.ts";
 
 /** Settings of the traversals experiment. */
 export interface TraversalSettings {
@@ -135,74 +136,73 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
     const values = linspace(-s.range, s.range, s.traversalSteps);
     for (const run of runs) {
       const d = run.config.latentDim;
-      const model = await modelOf(run.dir);
-      const likelihood = run.config.likelihood;
-      recon.push(reconstruct(model, observations, likelihood));
-      // Latents by their KL on the validation set, largest first.
-      const { validation } = await readLog(run.dir);
-      const kl = validation.at(-1)?.klPerDimension ?? new Array(d).fill(0);
-      const order = Array.from({ length: d }, (_, j) => j).sort((a, b) => kl[b] - kl[a]);
-      kl.forEach((v, j) => klRows.push({ beta: run.config.beta, latent: `z${j + 1}`, kl: v }));
-      const base = encodeMeans(model, {
-        data: observations.data.subarray(0, h * w * c),
-        shape: [1, h, w, c],
-      });
-      // Static grid: row r sweeps latent order[r] of the first held-out image.
-      const codes = new Float32Array(d * values.length * d);
-      order.forEach((j, r) =>
-        values.forEach((v, k) => {
-          const at = (r * values.length + k) * d;
-          codes.set(base, at);
-          codes[at + j] = v;
-        })
-      );
-      grids.push(
-        await imageFigure(
-          context,
-          `traversal_b${tag(run.config.beta)}.png`,
-          encodePng(
-            gridRaster(decodeCodes(model, codes, d, likelihood), {
-              columns: values.length,
+      await withModel(run.dir, async (model) => {
+        const likelihood = run.config.likelihood;
+        recon.push(reconstruct(model, observations, likelihood));
+        // Latents by their KL on the validation set, largest first.
+        const { validation } = await readLog(run.dir);
+        const kl = validation.at(-1)?.klPerDimension ?? new Array(d).fill(0);
+        const order = Array.from({ length: d }, (_, j) => j).sort((a, b) => kl[b] - kl[a]);
+        kl.forEach((v, j) => klRows.push({ beta: run.config.beta, latent: `z${j + 1}`, kl: v }));
+        const base = encodeMeans(model, {
+          data: observations.data.subarray(0, h * w * c),
+          shape: [1, h, w, c],
+        });
+        // Static grid: row r sweeps latent order[r] of the first held-out image.
+        const codes = new Float32Array(d * values.length * d);
+        order.forEach((j, r) =>
+          values.forEach((v, k) => {
+            const at = (r * values.length + k) * d;
+            codes.set(base, at);
+            codes[at + j] = v;
+          })
+        );
+        grids.push(
+          await imageFigure(
+            context,
+            `traversal_b${tag(run.config.beta)}.png`,
+            encodePng(
+              gridRaster(decodeCodes(model, codes, d, likelihood), {
+                columns: values.length,
+                scale,
+              }),
+            ),
+            `β = ${run.config.beta}: one row per latent (${
+              order.map((j) => `z${j + 1} KL ${kl[j].toFixed(2)}`).join(", ")
+            }), swept over ${values.map((v) => tag(Number(v.toFixed(2)))).join(", ")}.`,
+          ),
+        );
+        // Animation: rows = latents, columns = prior samples; frame t sets the row's latent to t.
+        const rng = createRng(run.config.seed * 7919 + 17);
+        const prior = Float32Array.from({ length: s.animationSamples * d }, () => rng.normal());
+        const sweep = linspace(-s.range, s.range, s.frames);
+        const frames = [];
+        for (const t of [...sweep, ...sweep.slice(1, -1).reverse()]) {
+          const frame = new Float32Array(d * s.animationSamples * d);
+          order.forEach((j, r) => {
+            for (let k = 0; k < s.animationSamples; k++) {
+              const at = (r * s.animationSamples + k) * d;
+              frame.set(prior.subarray(k * d, (k + 1) * d), at);
+              frame[at + j] = t;
+            }
+          });
+          frames.push(
+            gridRaster(decodeCodes(model, frame, d, likelihood), {
+              columns: s.animationSamples,
               scale,
             }),
+          );
+        }
+        gifs.push(
+          await imageFigure(
+            context,
+            `animation_b${tag(run.config.beta)}.gif`,
+            encodeGif(frames, 90),
+            `β = ${run.config.beta}: each row moves one latent (largest KL first) from ${-s
+              .range} to ${s.range} and back, for ${s.animationSamples} samples from the prior (columns).`,
           ),
-          `β = ${run.config.beta}: one row per latent (${
-            order.map((j) => `z${j + 1} KL ${kl[j].toFixed(2)}`).join(", ")
-          }), swept over ${values.map((v) => tag(Number(v.toFixed(2)))).join(", ")}.`,
-        ),
-      );
-      // Animation: rows = latents, columns = prior samples; frame t sets the row's latent to t.
-      const rng = createRng(run.config.seed * 7919 + 17);
-      const prior = Float32Array.from({ length: s.animationSamples * d }, () => rng.normal());
-      const sweep = linspace(-s.range, s.range, s.frames);
-      const frames = [];
-      for (const t of [...sweep, ...sweep.slice(1, -1).reverse()]) {
-        const frame = new Float32Array(d * s.animationSamples * d);
-        order.forEach((j, r) => {
-          for (let k = 0; k < s.animationSamples; k++) {
-            const at = (r * s.animationSamples + k) * d;
-            frame.set(prior.subarray(k * d, (k + 1) * d), at);
-            frame[at + j] = t;
-          }
-        });
-        frames.push(
-          gridRaster(decodeCodes(model, frame, d, likelihood), {
-            columns: s.animationSamples,
-            scale,
-          }),
         );
-      }
-      gifs.push(
-        await imageFigure(
-          context,
-          `animation_b${tag(run.config.beta)}.gif`,
-          encodeGif(frames, 90),
-          `β = ${run.config.beta}: each row moves one latent (largest KL first) from ${-s
-            .range} to ${s.range} and back, for ${s.animationSamples} samples from the prior (columns).`,
-        ),
-      );
-      model.encoder.dispose();
-      model.decoder.dispose();
+      });
       const v = run.summary.finalValidation ?? {};
       rows.push({
         beta: run.config.beta,

@@ -1,6 +1,6 @@
 // The pieces behind the experiment reports: options, CSV, spreads, cell
-// formats, log reading, image grids and GIFs; and the command line's answers
-// to bad input.
+// formats, log reading, a run's model, image grids and GIFs; and the command
+// line's answers to bad input.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseExperimentArgs } from "../../experiments/_experiments/options.ts";
@@ -9,9 +9,13 @@ import { formatSpread, spread } from "../../experiments/_experiments/stats.ts";
 import { formatCell } from "../../experiments/_experiments/report.ts";
 import { readLog } from "../../experiments/_experiments/read_log.ts";
 import { encodeGif, gridRaster } from "../../experiments/_experiments/images.ts";
+import { withModel } from "../../experiments/_experiments/with_model.ts";
+import { buildVae } from "../../models/build_vae.ts";
+import { saveVae } from "../../models/save_vae.ts";
 import { CliError } from "../../experiments/_train/cli_error.ts";
 import { assertClose, assertThrowsWith } from "../_helpers/assert.ts";
 import { runScript } from "../_helpers/cli.ts";
+import { tf } from "../_helpers/tf.ts";
 
 const CLI = new URL("../../experiments/experiment.ts", import.meta.url).pathname;
 
@@ -146,6 +150,33 @@ Deno.test("readLog splits training and validation lines and keeps the later of r
     assert.deepEqual(validation.map((l) => l.values), [{ loss: 6, activeUnits: 1 }]);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("withModel disposes the run's model after its callback, also when the callback throws", async () => {
+  const run = await Deno.makeTempDir();
+  try {
+    const vae = buildVae("mnist-mlp", { inputShape: [4, 4, 1], latentDim: 3, seed: 1 });
+    await saveVae(vae, join(run, "model"));
+    vae.encoder.dispose();
+    vae.decoder.dispose();
+    const before = tf.memory().numTensors;
+    const latentDim = await withModel(run, (model) => {
+      assert.ok(tf.memory().numTensors > before, "the model is loaded while the callback runs");
+      return model.latentDim;
+    });
+    assert.equal(latentDim, 3);
+    assert.equal(tf.memory().numTensors, before);
+    await assert.rejects(
+      withModel(run, async (model) => {
+        await Promise.resolve();
+        throw new Error(`failed with a model of ${model.latentDim} latents`);
+      }),
+      /failed with a model of 3 latents/,
+    );
+    assert.equal(tf.memory().numTensors, before, "the model is disposed after the throw");
+  } finally {
+    await Deno.remove(run, { recursive: true });
   }
 });
 
