@@ -58,6 +58,59 @@ export function gridRaster(
   return { rgba, width, height };
 }
 
+/**
+ * Images beside the images they are compared with (originals and their
+ * reconstructions by one or more models), as a grid. Every series holds the
+ * same images in the same order. `by: "row"`: each series is a row of
+ * `columns` images, and when there are more images the rows of all series
+ * repeat below for the next `columns` (cells past the last image stay black);
+ * `by: "column"`: each series is a column, one row per image.
+ */
+export function comparisonRaster(
+  series: readonly ImageBatch[],
+  { by = "row", columns = series[0]?.shape[0] ?? 1, padding, scale }: {
+    by?: "row" | "column";
+    columns?: number;
+    padding?: number;
+    scale?: number;
+  } = {},
+): Raster {
+  if (series.length === 0) throw new RangeError("Cannot compare the images: no series");
+  const [n, h, w, c] = series[0].shape;
+  series.forEach((s, k) => {
+    if (s.shape.some((v, i) => v !== series[0].shape[i])) {
+      throw new TypeError(
+        `Cannot compare the images: series ${k} has shape [${s.shape}], not [${series[0].shape}]`,
+      );
+    }
+  });
+  const per = h * w * c;
+  const image = (s: ImageBatch, i: number) => s.data.subarray(i * per, (i + 1) * per);
+  if (by === "column") {
+    const data = new Float32Array(n * series.length * per);
+    for (let i = 0; i < n; i++) {
+      series.forEach((s, k) => data.set(image(s, i), (i * series.length + k) * per));
+    }
+    return gridRaster(
+      { data, shape: [n * series.length, h, w, c] },
+      { columns: series.length, padding, scale },
+    );
+  }
+  const bands = Math.ceil(n / columns);
+  const data = new Float32Array(bands * series.length * columns * per);
+  for (let b = 0; b < bands; b++) {
+    series.forEach((s, k) => {
+      for (let j = 0; j < columns && b * columns + j < n; j++) {
+        data.set(image(s, b * columns + j), ((b * series.length + k) * columns + j) * per);
+      }
+    });
+  }
+  return gridRaster(
+    { data, shape: [bands * series.length * columns, h, w, c] },
+    { columns, padding, scale },
+  );
+}
+
 /** PNG bytes of a raster (8-bit grey when every pixel is grey, else RGB). */
 export function encodePng(raster: Raster): Uint8Array {
   const png = new PNG({ width: raster.width, height: raster.height });
