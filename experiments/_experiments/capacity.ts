@@ -5,12 +5,11 @@
 // reconstructions across β (its Figure 3).
 import type { TrainConfig } from "../_train/options.ts";
 import { writeCsv } from "./data_files.ts";
-import { chartFigure, imageFigure } from "./figures.ts";
+import { chartFigure } from "./figures.ts";
 import { heldOutObservations } from "./held_out.ts";
-import { encodePng, gridRaster, type ImageBatch, reconstruct } from "./images.ts";
 import { plannedRun, tag } from "./make_config.ts";
+import { reconstructionFigure, reconstructRuns } from "./reconstruction_figure.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
-import { withModel } from "./with_model.ts";
 
 /** Settings of the capacity experiment. */
 export interface CapacitySettings {
@@ -231,37 +230,21 @@ export const capacity: ExperimentDefinition<CapacitySettings> = {
     // Reconstructions across β: one figure per latent size.
     blocks.push({ kind: "heading", text: "Reconstructions across β" });
     const { observations } = await heldOutObservations(runs[0].config, s.reconstructionImages);
-    const [n, h, w, c] = observations.shape as [number, number, number, number];
-    const per = h * w * c;
     for (const d of s.latentSizes) {
       const column = runs.filter((r) => r.labels.latentDim === d)
         .sort((a, b) => (a.labels.betaNorm as number) - (b.labels.betaNorm as number));
-      const recon: ImageBatch[] = [];
-      for (const run of column) {
-        recon.push(
-          await withModel(
-            run.dir,
-            (model) => reconstruct(model, observations, run.config.likelihood),
-          ),
-        );
-      }
-      const cols = column.length + 1;
-      const data = new Float32Array(n * cols * per);
-      for (let i = 0; i < n; i++) {
-        data.set(observations.data.subarray(i * per, (i + 1) * per), (i * cols) * per);
-        recon.forEach((b, k) =>
-          data.set(b.data.subarray(i * per, (i + 1) * per), (i * cols + k + 1) * per)
-        );
-      }
       blocks.push(
-        await imageFigure(
-          context,
-          `reconstructions_d${d}.png`,
-          encodePng(gridRaster({ data, shape: [n * cols, h, w, c] }, { columns: cols, scale: 2 })),
-          `D = ${d}: held-out images (first column) and their reconstructions for β_norm = ${
-            column.map((r) => tag(r.labels.betaNorm as number)).join(", ")
-          } (β = ${column.map((r) => tag(Number(r.config.beta.toPrecision(3)))).join(", ")}).`,
-        ),
+        await reconstructionFigure(context, {
+          file: `reconstructions_d${d}.png`,
+          observations,
+          reconstructions: await reconstructRuns(column, observations),
+          by: "column",
+          scale: 2,
+          caption:
+            `D = ${d}: held-out images (first column) and their reconstructions for β_norm = ${
+              column.map((r) => tag(r.labels.betaNorm as number)).join(", ")
+            } (β = ${column.map((r) => tag(Number(r.config.beta.toPrecision(3)))).join(", ")}).`,
+        }),
       );
     }
     return { blocks, dataFiles, results: { grid: rows } };

@@ -1,7 +1,6 @@
 // Posterior means of many examples, encoded in chunks so memory stays bounded.
 import type { Dataset } from "../../data/dataset.ts";
-import { encodeObservations } from "../../models/encode_observations.ts";
-import type { PictureModel } from "./images.ts";
+import { encodeMeans, type PictureModel } from "./images.ts";
 
 /** μ rows `[N][D]` of the examples at `indices`. */
 export async function encodeRows(
@@ -14,7 +13,7 @@ export async function encodeRows(
   for (let start = 0; start < indices.length; start += chunk) {
     const part = indices.subarray(start, Math.min(indices.length, start + chunk));
     const observations = await dataset.observations(part);
-    rows.push(...encodeObservations(model.encoder, observations).mean);
+    rows.push(...encodeMeans(model, observations));
   }
   return rows;
 }

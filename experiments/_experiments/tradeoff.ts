@@ -5,13 +5,12 @@
 import { makeDataset } from "../_train/make_dataset.ts";
 import type { TrainConfig } from "../_train/options.ts";
 import { writeCsv } from "./data_files.ts";
-import { chartFigure, imageFigure } from "./figures.ts";
+import { chartFigure } from "./figures.ts";
 import { heldOutObservations } from "./held_out.ts";
-import { concatImages, encodePng, gridRaster, type ImageBatch, reconstruct } from "./images.ts";
 import { plannedRun, tag } from "./make_config.ts";
 import { readLog } from "./read_log.ts";
+import { reconstructionFigure, reconstructRuns } from "./reconstruction_figure.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
-import { withModel } from "./with_model.ts";
 
 /** Settings of the tradeoff experiment. */
 export interface TradeoffSettings {
@@ -320,27 +319,16 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
 
     // Reconstructions of the same held-out images by every model.
     const { observations } = await heldOutObservations(runs[0].config, 8);
-    const n = observations.shape[0];
-    const [, h, w, ch] = observations.shape as [number, number, number, number];
-    const batches: ImageBatch[] = [{ data: observations.data, shape: [n, h, w, ch] }];
-    for (const run of runs) {
-      batches.push(
-        await withModel(
-          run.dir,
-          (model) => reconstruct(model, observations, run.config.likelihood),
-        ),
-      );
-    }
     blocks.push({ kind: "heading", text: "Reconstructions" });
     blocks.push(
-      await imageFigure(
-        context,
-        "reconstructions.png",
-        encodePng(gridRaster(concatImages(batches), { columns: n, scale: h < 48 ? 2 : 1 })),
-        `Held-out images (top row) and their reconstructions, one row per model: ${
+      await reconstructionFigure(context, {
+        file: "reconstructions.png",
+        observations,
+        reconstructions: await reconstructRuns(runs, observations),
+        caption: `Held-out images (top row) and their reconstructions, one row per model: ${
           runs.map((r) => `${r.labels.model} β = ${r.config.beta}`).join(", ")
         }.`,
-      ),
+      }),
     );
     return {
       blocks,

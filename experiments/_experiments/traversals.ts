@@ -8,17 +8,17 @@ import { writeCsv } from "./data_files.ts";
 import { chartFigure, imageFigure } from "./figures.ts";
 import { heldOutObservations } from "./held_out.ts";
 import {
-  concatImages,
-  decodeCodes,
   encodeGif,
   encodeMeans,
   encodePng,
   gridRaster,
   type ImageBatch,
   reconstruct,
+  traversalImages,
 } from "./images.ts";
 import { plannedRun, tag } from "./make_config.ts";
 import { readLog } from "./read_log.ts";
+import { reconstructionFigure } from "./reconstruction_figure.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
 import { withModel } from "./with_model.ts";
 
@@ -128,9 +128,10 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
     const rows: Record<string, string | number | null>[] = [];
     const klRows: Record<string, string | number>[] = [];
     const { observations } = await heldOutObservations(runs[0].config, 8);
-    const [n, h, w, c] = observations.shape as [number, number, number, number];
+    const [, h, w, c] = observations.shape;
+    const first = { data: observations.data.subarray(0, h * w * c), shape: [1, h, w, c] };
     const scale = h < 48 ? 2 : 1;
-    const recon: ImageBatch[] = [{ data: observations.data, shape: [n, h, w, c] }];
+    const recon: ImageBatch[] = [];
     const grids: ReportBlock[] = [];
     const gifs: ReportBlock[] = [];
     const values = linspace(-s.range, s.range, s.traversalSteps);
@@ -144,29 +145,18 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
         const kl = validation.at(-1)?.klPerDimension ?? new Array(d).fill(0);
         const order = Array.from({ length: d }, (_, j) => j).sort((a, b) => kl[b] - kl[a]);
         kl.forEach((v, j) => klRows.push({ beta: run.config.beta, latent: `z${j + 1}`, kl: v }));
-        const base = encodeMeans(model, {
-          data: observations.data.subarray(0, h * w * c),
-          shape: [1, h, w, c],
-        });
         // Static grid: row r sweeps latent order[r] of the first held-out image.
-        const codes = new Float32Array(d * values.length * d);
-        order.forEach((j, r) =>
-          values.forEach((v, k) => {
-            const at = (r * values.length + k) * d;
-            codes.set(base, at);
-            codes[at + j] = v;
-          })
-        );
+        const [base] = encodeMeans(model, first);
+        const grid = traversalImages(model, order, {
+          bases: values.map(() => base),
+          values,
+          likelihood,
+        });
         grids.push(
           await imageFigure(
             context,
             `traversal_b${tag(run.config.beta)}.png`,
-            encodePng(
-              gridRaster(decodeCodes(model, codes, d, likelihood), {
-                columns: values.length,
-                scale,
-              }),
-            ),
+            encodePng(gridRaster(grid, { columns: values.length, scale })),
             `β = ${run.config.beta}: one row per latent (${
               order.map((j) => `z${j + 1} KL ${kl[j].toFixed(2)}`).join(", ")
             }), swept over ${values.map((v) => tag(Number(v.toFixed(2)))).join(", ")}.`,
@@ -174,25 +164,21 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
         );
         // Animation: rows = latents, columns = prior samples; frame t sets the row's latent to t.
         const rng = createRng(run.config.seed * 7919 + 17);
-        const prior = Float32Array.from({ length: s.animationSamples * d }, () => rng.normal());
+        const prior = Array.from(
+          { length: s.animationSamples },
+          () => Float32Array.from({ length: d }, () => rng.normal()),
+        );
         const sweep = linspace(-s.range, s.range, s.frames);
-        const frames = [];
-        for (const t of [...sweep, ...sweep.slice(1, -1).reverse()]) {
-          const frame = new Float32Array(d * s.animationSamples * d);
-          order.forEach((j, r) => {
-            for (let k = 0; k < s.animationSamples; k++) {
-              const at = (r * s.animationSamples + k) * d;
-              frame.set(prior.subarray(k * d, (k + 1) * d), at);
-              frame[at + j] = t;
-            }
-          });
-          frames.push(
-            gridRaster(decodeCodes(model, frame, d, likelihood), {
-              columns: s.animationSamples,
-              scale,
+        const frames = [...sweep, ...sweep.slice(1, -1).reverse()].map((t) =>
+          gridRaster(
+            traversalImages(model, order, {
+              bases: prior,
+              values: prior.map(() => t),
+              likelihood,
             }),
-          );
-        }
+            { columns: s.animationSamples, scale },
+          )
+        );
         gifs.push(
           await imageFigure(
             context,
@@ -218,14 +204,15 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
     ];
     blocks.push({ kind: "heading", text: "Reconstructions" });
     blocks.push(
-      await imageFigure(
-        context,
-        "reconstructions.png",
-        encodePng(gridRaster(concatImages(recon), { columns: n, scale })),
-        `Held-out images (top row) and their reconstructions for β = ${
+      await reconstructionFigure(context, {
+        file: "reconstructions.png",
+        observations,
+        reconstructions: recon,
+        scale,
+        caption: `Held-out images (top row) and their reconstructions for β = ${
           runs.map((r) => r.config.beta).join(", ")
         } (one row each).`,
-      ),
+      }),
     );
     blocks.push({
       kind: "table",

@@ -8,7 +8,13 @@ import { toCsv } from "../../experiments/_experiments/data_files.ts";
 import { formatSpread, spread } from "../../experiments/_experiments/stats.ts";
 import { formatCell } from "../../experiments/_experiments/report.ts";
 import { readLog } from "../../experiments/_experiments/read_log.ts";
-import { encodeGif, gridRaster } from "../../experiments/_experiments/images.ts";
+import {
+  comparisonRaster,
+  decodeCodes,
+  encodeGif,
+  gridRaster,
+  traversalImages,
+} from "../../experiments/_experiments/images.ts";
 import { withModel } from "../../experiments/_experiments/with_model.ts";
 import { buildVae } from "../../models/build_vae.ts";
 import { saveVae } from "../../models/save_vae.ts";
@@ -199,6 +205,66 @@ Deno.test("gridRaster lays images out row-major with grey padding and scaling", 
     TypeError,
     /need 1 or 3 channels, got 2/,
   );
+});
+
+Deno.test("comparisonRaster puts each series in a row (wrapping in bands) or in a column", () => {
+  // Two series of three 1×1 grey images: originals 0.1, 0.2, 0.3 and copies 0.6, 0.7, 0.8.
+  const originals = { data: Float32Array.from([0.1, 0.2, 0.3]), shape: [3, 1, 1, 1] as const };
+  const copies = { data: Float32Array.from([0.6, 0.7, 0.8]), shape: [3, 1, 1, 1] as const };
+  const cells = (r: { rgba: Uint8Array; width: number }, cols: number, rows: number) =>
+    Array.from(
+      { length: rows },
+      (_, y) =>
+        Array.from({ length: cols }, (_, x) => r.rgba[((1 + 2 * y) * r.width + 1 + 2 * x) * 4]),
+    );
+  const byRow = comparisonRaster([originals, copies], { by: "row", columns: 2, padding: 1 });
+  assert.deepEqual([byRow.width, byRow.height], [5, 9]);
+  const v = (x: number) => Math.round(Math.fround(x) * 255);
+  assert.deepEqual(cells(byRow, 2, 4), [
+    [v(0.1), v(0.2)],
+    [v(0.6), v(0.7)],
+    [v(0.3), 0], // a cell past the last image stays black
+    [v(0.8), 0],
+  ]);
+  const byColumn = comparisonRaster([originals, copies], { by: "column", padding: 1 });
+  assert.deepEqual(cells(byColumn, 2, 3), [[v(0.1), v(0.6)], [v(0.2), v(0.7)], [v(0.3), v(0.8)]]);
+  assertThrowsWith(
+    () => comparisonRaster([originals, { data: new Float32Array(2), shape: [2, 1, 1, 1] }]),
+    TypeError,
+    /series 1 has shape \[2,1,1,1\], not \[3,1,1,1\]/,
+  );
+});
+
+Deno.test("traversalImages decodes each base with one latent set, row per latent, and leaks nothing", () => {
+  const vae = buildVae("mnist-mlp", { inputShape: [4, 4, 1], latentDim: 3, seed: 2 });
+  try {
+    const bases = [Float32Array.from([0.5, -1, 2]), Float32Array.from([1, 1, 1])];
+    const before = tf.memory().numTensors;
+    const images = traversalImages(vae, [2, 0], {
+      bases,
+      values: [-3, 4],
+      likelihood: "bernoulli",
+    });
+    assert.equal(tf.memory().numTensors, before);
+    assert.deepEqual(images.shape, [4, 4, 4, 1]);
+    const expected = decodeCodes(vae, [
+      Float32Array.from([0.5, -1, -3]),
+      Float32Array.from([1, 1, 4]),
+      Float32Array.from([-3, -1, 2]),
+      Float32Array.from([4, 1, 1]),
+    ], "bernoulli");
+    assert.deepEqual(images.data, expected.data);
+    assert.ok(images.data.every((p) => p > 0 && p < 1), "Bernoulli logits become probabilities");
+    assert.deepEqual(bases[0], Float32Array.from([0.5, -1, 2]), "the bases stay as they were");
+    assertThrowsWith(
+      () => traversalImages(vae, [0], { bases, values: [1], likelihood: "gaussian" }),
+      RangeError,
+      /2 bases for 1 values/,
+    );
+  } finally {
+    vae.encoder.dispose();
+    vae.decoder.dispose();
+  }
 });
 
 Deno.test("encodeGif writes a looping GIF of equal-sized frames and refuses mismatched ones", () => {
