@@ -3,30 +3,22 @@
 // normalised β (β_norm = β·D/pixels) × latent size on the Shapes data set
 // (x, y, scale, rotation), as heatmaps (the report's Figures 2 and 4), and
 // reconstructions across β (its Figure 3).
-import type { TrainConfig } from "../_train/options.ts";
 import { writeCsv } from "./data_files.ts";
 import { chartFigure } from "./figures.ts";
 import { heldOutObservations } from "./held_out.ts";
-import { plannedRun, tag } from "./make_config.ts";
+import { plannedRun, tag, type TrainingSettings, trainingValues, weighted } from "./make_config.ts";
 import { reconstructionFigure, reconstructRuns } from "./reconstruction_figure.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
 
 /** Settings of the capacity experiment. */
-export interface CapacitySettings {
+export interface CapacitySettings extends TrainingSettings {
   /** β_norm = β·D/pixels. */
   betaNorms: number[];
   latentSizes: number[];
   /** Shapes image side (28 as in the report, or 64). */
   imageSize: 28 | 64;
-  model: TrainConfig["model"];
-  steps: number;
-  batchSize: number;
-  lr: number;
-  seed: number;
-  validationFraction: number;
   /** Training points of the β-VAE score (half as many evaluate it). */
   scorePoints: number;
-  metricSamples: number;
   /** Held-out images in the reconstruction figure. */
   reconstructionImages: number;
 }
@@ -95,23 +87,11 @@ export const capacity: ExperimentDefinition<CapacitySettings> = {
       for (const bn of s.betaNorms) {
         const beta = (bn * pixels) / d;
         runs.push(plannedRun(context, `bn${tag(bn)}_d${d}`, {
+          ...trainingValues(s, { validations: 4 }),
+          ...weighted("beta-vae", beta),
           data: "shapes",
           imageSize,
-          model: s.model,
-          objective: "beta-vae",
-          beta,
-          alpha: beta,
-          gamma: beta,
           latentDim: d,
-          steps: s.steps,
-          batchSize: s.batchSize,
-          lr: s.lr,
-          seed: s.seed,
-          validationFraction: s.validationFraction,
-          evalEvery: Math.max(1, Math.floor(s.steps / 4)),
-          checkpointEvery: Math.max(1, Math.floor(s.steps / 4)),
-          metricSamples: s.metricSamples,
-          scorePoints: s.scorePoints,
         }, { betaNorm: bn, latentDim: d, beta }));
       }
     }

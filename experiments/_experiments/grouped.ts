@@ -11,7 +11,7 @@ import { writeCsv } from "./data_files.ts";
 import { encodeRows } from "./encode_rows.ts";
 import { chartFigure } from "./figures.ts";
 import { splitOf } from "./held_out.ts";
-import { plannedRun, tag } from "./make_config.ts";
+import { plannedRun, tag, type TrainingSettings, trainingValues, weighted } from "./make_config.ts";
 import { formatSpread, spread } from "./stats.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
 import { withModel } from "./with_model.ts";
@@ -23,22 +23,16 @@ export interface GroupedModel {
 }
 
 /** Settings of the grouped experiment. */
-export interface GroupedSettings {
+export interface GroupedSettings extends Omit<TrainingSettings, "seed"> {
   models: GroupedModel[];
   latentDim: number;
   groupSizes: number[];
   model: TrainConfig["model"];
-  steps: number;
-  batchSize: number;
-  lr: number;
   /** Seeds 1..seeds for every model. */
   seeds: number;
   /** Held-out images encoded for MIG and MIC. */
   evaluationSamples: number;
-  /** Share of dSprites held out (the trainer validates on at most 1024 of them). */
-  validationFraction: number;
   bins: number;
-  metricSamples: number;
 }
 
 function modelName(m: GroupedModel): string {
@@ -116,23 +110,11 @@ export const grouped: ExperimentDefinition<GroupedSettings> = {
       for (let seed = 1; seed <= seeds; seed++) {
         const id = `${m.objective === "grouped" ? "grouped" : "beta-vae"}_b${tag(m.beta)}_s${seed}`;
         runs.push(plannedRun(context, id, {
+          ...trainingValues({ ...s, seed }, { validations: 2, checkpointAtMost: 5000 }),
+          ...weighted(m.objective, m.beta),
           data: "dsprites",
-          model: s.model,
-          objective: m.objective,
-          beta: m.beta,
-          alpha: m.beta,
-          gamma: m.beta,
           latentDim: s.latentDim,
           groupSizes: m.objective === "grouped" ? s.groupSizes : [],
-          steps: s.steps,
-          batchSize: s.batchSize,
-          lr: s.lr,
-          seed,
-          validationFraction: s.validationFraction,
-          evalEvery: Math.max(1, Math.floor(s.steps / 2)),
-          checkpointEvery: Math.max(1, Math.min(5000, Math.floor(s.steps / 2))),
-          metricSamples: s.metricSamples,
-          scorePoints: 0,
         }, { model: modelName(m), seed }));
       }
     }

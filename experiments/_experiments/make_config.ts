@@ -1,6 +1,8 @@
 // Builds the trainer's configuration of one planned run: the trainer's
 // defaults, then the experiment's preset values, then the command line's
-// overrides; the run folder is <experiment>/runs/<id>.
+// overrides; the run folder is <experiment>/runs/<id>. Also the values every
+// experiment's plan fills in the same way (training settings, loss weights),
+// so a plan states only what its runs add.
 import { join } from "node:path";
 import { parseTrainArgs, type TrainConfig } from "../_train/options.ts";
 import type { ExperimentContext, PlannedRun } from "./types.ts";
@@ -44,6 +46,62 @@ export function plannedRun(
   config.checkpointEvery = Math.min(config.checkpointEvery, config.steps);
   config.logEvery = Math.min(config.logEvery, config.steps);
   return { id, config, labels };
+}
+
+/** The settings of how an experiment trains that its plan hands to every run unchanged. */
+export interface TrainingSettings {
+  model: TrainConfig["model"];
+  /** Training steps of each run (the command line's --steps still overrides them). */
+  steps: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  /** Share of the data set held out (the trainer validates on at most 1024 of them). */
+  validationFraction: number;
+  /** Samples encoded for the final metrics. */
+  metricSamples: number;
+  /** Training points of the β-VAE/FactorVAE scores; without it, 0 (not scored). */
+  scorePoints?: number;
+}
+
+/**
+ * The trainer values of `settings`, with `validations` validation passes
+ * (and as many checkpoints) spread over the preset's steps, a checkpoint at
+ * least every `checkpointAtMost` steps.
+ */
+export function trainingValues(
+  settings: TrainingSettings,
+  { validations, checkpointAtMost = Infinity }: {
+    validations: number;
+    checkpointAtMost?: number;
+  },
+): Partial<TrainConfig> {
+  const { model, steps, batchSize, lr, seed, validationFraction, metricSamples } = settings;
+  const every = Math.floor(steps / validations);
+  return {
+    model,
+    steps,
+    batchSize,
+    lr,
+    seed,
+    validationFraction,
+    evalEvery: Math.max(1, every),
+    checkpointEvery: Math.max(1, Math.min(checkpointAtMost, every)),
+    metricSamples,
+    scorePoints: settings.scorePoints ?? 0,
+  };
+}
+
+/**
+ * An objective with its weights (α MI + β TC + γ DW-KL): β-TCVAE weights
+ * only the total correlation, β-VAE (and Grouped-VAE) all three terms.
+ */
+export function weighted(
+  objective: "beta-vae" | "beta-tcvae" | "grouped",
+  beta: number,
+): Pick<TrainConfig, "objective" | "beta" | "alpha" | "gamma"> {
+  const others = objective === "beta-tcvae" ? 1 : beta;
+  return { objective, beta, alpha: others, gamma: others };
 }
 
 /** A number as a run-name fragment: 0.5 → "0.5", 1e-3 → "0.001". */

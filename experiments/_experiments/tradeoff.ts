@@ -3,31 +3,28 @@
 // batches of 64; for each configuration the epoch with the lowest validation
 // loss and, at that epoch, the validation loss and its components (Table 1).
 import { makeDataset } from "../_train/make_dataset.ts";
-import type { TrainConfig } from "../_train/options.ts";
 import { writeCsv } from "./data_files.ts";
 import { chartFigure } from "./figures.ts";
 import { heldOutObservations } from "./held_out.ts";
-import { plannedRun, tag } from "./make_config.ts";
+import { plannedRun, tag, type TrainingSettings, trainingValues, weighted } from "./make_config.ts";
 import { readLog } from "./read_log.ts";
 import { reconstructionFigure, reconstructRuns } from "./reconstruction_figure.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
 
-/** Settings of the tradeoff experiment. */
-export interface TradeoffSettings {
+/**
+ * Settings of the tradeoff experiment: it counts epochs, not steps, and holds
+ * out a number of examples rather than a share.
+ */
+export interface TradeoffSettings extends Omit<TrainingSettings, "steps" | "validationFraction"> {
   objectives: ("beta-vae" | "beta-tcvae")[];
   betas: number[];
-  model: TrainConfig["model"];
   latentDim: number;
-  batchSize: number;
-  lr: number;
   epochs: number;
   /** Training examples per epoch (a seeded subset; 0: the whole training split). */
   trainSize: number;
   /** Held-out examples (the trainer validates on at most 1024 of them). */
   validationSize: number;
   estimator: "mws" | "mss";
-  seed: number;
-  metricSamples: number;
   scorePoints: number;
 }
 
@@ -124,25 +121,14 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
     for (const objective of s.objectives) {
       for (const beta of s.betas) {
         runs.push(plannedRun(context, `${objective}_b${tag(beta)}`, {
+          // A validation and a checkpoint every epoch.
+          ...trainingValues({ ...s, steps, validationFraction }, { validations: s.epochs }),
+          ...weighted(objective, beta),
           data,
-          objective,
-          beta,
-          alpha: objective === "beta-tcvae" ? 1 : beta,
-          gamma: objective === "beta-tcvae" ? 1 : beta,
-          model: s.model,
           latentDim: s.latentDim,
-          batchSize: s.batchSize,
-          lr: s.lr,
-          steps,
           trainSize,
-          validationFraction,
           estimator: s.estimator,
-          seed: s.seed,
-          evalEvery: perEpoch,
-          checkpointEvery: perEpoch,
           logEvery: Math.max(1, Math.min(50, perEpoch)),
-          metricSamples: s.metricSamples,
-          scorePoints: s.scorePoints,
         }, { model: NAMES[objective], beta }));
       }
     }

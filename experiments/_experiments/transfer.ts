@@ -9,20 +9,16 @@ import { writeCsv } from "./data_files.ts";
 import { encodeRows } from "./encode_rows.ts";
 import { chartFigure } from "./figures.ts";
 import { splitOf } from "./held_out.ts";
-import { plannedRun, tag } from "./make_config.ts";
+import { plannedRun, tag, type TrainingSettings, trainingValues, weighted } from "./make_config.ts";
 import { formatSpread, spread } from "./stats.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
 import { withModel } from "./with_model.ts";
 
 /** Settings of the transfer experiment. */
-export interface TransferSettings {
+export interface TransferSettings extends TrainingSettings {
   betas: number[];
   latentSizes: number[];
   model: TrainConfig["model"];
-  steps: number;
-  batchSize: number;
-  lr: number;
-  seed: number;
   /** Share of the digits held out: the classifier's test set (and the VAE's validation set). */
   validationFraction: number;
   /** Numbers of labelled training digits; counts above the training split use all of it. */
@@ -31,7 +27,6 @@ export interface TransferSettings {
   labelDraws: number;
   /** Inverse L2 strength of the classifier (scikit-learn's C). */
   c: number;
-  metricSamples: number;
 }
 
 interface TransferRow {
@@ -123,22 +118,10 @@ export const transfer: ExperimentDefinition<TransferSettings> = {
     for (const d of s.latentSizes) {
       for (const beta of s.betas) {
         runs.push(plannedRun(context, `b${tag(beta)}_d${d}`, {
+          ...trainingValues(s, { validations: 4 }),
+          ...weighted("beta-vae", beta),
           data: "mnist",
-          model: s.model,
-          objective: "beta-vae",
-          beta,
-          alpha: beta,
-          gamma: beta,
           latentDim: d,
-          steps: s.steps,
-          batchSize: s.batchSize,
-          lr: s.lr,
-          seed: s.seed,
-          validationFraction: s.validationFraction,
-          evalEvery: Math.max(1, Math.floor(s.steps / 4)),
-          checkpointEvery: Math.max(1, Math.floor(s.steps / 4)),
-          metricSamples: s.metricSamples,
-          scorePoints: 0,
         }, { beta, latentDim: d }));
       }
     }

@@ -3,7 +3,6 @@
 // reconstructions and latent traversals as image grids, and an animated GIF
 // per β that sweeps every latent of a few prior samples at once.
 import { createRng } from "../../data/create_rng.ts";
-import type { TrainConfig } from "../_train/options.ts";
 import { writeCsv } from "./data_files.ts";
 import { chartFigure, imageFigure } from "./figures.ts";
 import { heldOutObservations } from "./held_out.ts";
@@ -16,22 +15,16 @@ import {
   reconstruct,
   traversalImages,
 } from "./images.ts";
-import { plannedRun, tag } from "./make_config.ts";
+import { plannedRun, tag, type TrainingSettings, trainingValues, weighted } from "./make_config.ts";
 import { readLog } from "./read_log.ts";
 import { reconstructionFigure } from "./reconstruction_figure.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
 import { withModel } from "./with_model.ts";
 
 /** Settings of the traversals experiment. */
-export interface TraversalSettings {
+export interface TraversalSettings extends TrainingSettings {
   betas: number[];
   latentDim: number;
-  model: TrainConfig["model"];
-  steps: number;
-  batchSize: number;
-  lr: number;
-  seed: number;
-  validationFraction: number;
   /** Values a latent is swept over: linspace(−range, range, traversalSteps). */
   range: number;
   traversalSteps: number;
@@ -39,7 +32,6 @@ export interface TraversalSettings {
   animationSamples: number;
   /** Frames of one sweep (the GIF plays it forth and back). */
   frames: number;
-  metricSamples: number;
 }
 
 function linspace(a: number, b: number, n: number): number[] {
@@ -103,22 +95,10 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
   plan(s, context) {
     return Promise.resolve(s.betas.map((beta) =>
       plannedRun(context, `b${tag(beta)}`, {
+        ...trainingValues(s, { validations: 4, checkpointAtMost: 2000 }),
+        ...weighted("beta-vae", beta),
         data: "dsprites",
-        model: s.model,
-        objective: "beta-vae",
-        beta,
-        alpha: beta,
-        gamma: beta,
         latentDim: s.latentDim,
-        steps: s.steps,
-        batchSize: s.batchSize,
-        lr: s.lr,
-        seed: s.seed,
-        validationFraction: s.validationFraction,
-        evalEvery: Math.max(1, Math.floor(s.steps / 4)),
-        checkpointEvery: Math.max(1, Math.min(2000, Math.floor(s.steps / 4))),
-        metricSamples: s.metricSamples,
-        scorePoints: 0,
       }, { beta })
     ));
   },
