@@ -161,7 +161,7 @@ export const grouped: ExperimentDefinition<GroupedSettings> = {
       model.decoder.dispose();
       const factors = dataset.factors(sample);
       const m = mig(codes, factors, { bins: s.bins });
-      const c = mic(codes, factors, firstGroup, { bins: s.bins });
+      const c = mic(codes, factors, { subset: firstGroup, bins: s.bins });
       rows.push({
         model: run.labels.model as string,
         seed: run.config.seed,
