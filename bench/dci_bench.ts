@@ -7,12 +7,12 @@
 import { dci } from "../metrics/dci.ts";
 import { sap } from "../metrics/sap.ts";
 import { explicitness } from "../metrics/explicitness.ts";
-import { metricRng } from "../metrics/_rng.ts";
+import { createRng } from "../data/create_rng.ts";
 
 const D = 10, K = 5;
 
 function makeSplit(n: number, sizes: number[], seed: number) {
-  const rng = metricRng(seed);
+  const rng = createRng(seed);
   const factors = Array.from({ length: n }, () => sizes.map((s) => rng.int(s)));
   // Five dimensions noisily encode one factor each, five are nuisance.
   const codes = factors.map((f) =>

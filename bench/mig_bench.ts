@@ -7,10 +7,10 @@ import { modularity } from "../metrics/modularity.ts";
 import { irs } from "../metrics/irs.ts";
 import { unsupervisedScores } from "../metrics/unsupervised_scores.ts";
 import { posteriorMig } from "../metrics/posterior_mig.ts";
-import { metricRng } from "../metrics/_rng.ts";
+import { createRng } from "../data/create_rng.ts";
 
 const N = 10_000, D = 10, K = 5;
-const rng = metricRng(2019);
+const rng = createRng(2019);
 const sizes = [3, 6, 40, 32, 32]; // dSprites' shape, scale, orientation, x, y
 const factors = Array.from({ length: N }, () => sizes.map((s) => rng.int(s)));
 // Five dimensions noisily encode one factor each, five are nuisance.

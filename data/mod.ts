@@ -3,8 +3,9 @@
  * {@link Dataset} interface minibatches are drawn from, ground-truth factor
  * data sets ({@link GroundTruthData}, {@link GroundTruthDataset}: procedural
  * dSprites and Shapes, dSprites from its original .npz), MNIST, folders of
- * images, numpy .npy/.npz readers and writers, seeded minibatches and
- * splits, and the seeded generator ({@link createRng}) everything samples with.
+ * images, numpy .npy/.npz readers and writers, seeded minibatches,
+ * permutations and splits, and the seeded generator ({@link createRng})
+ * everything samples with.
  *
  * @example Seeded minibatches of procedural dSprites
  * ```ts
@@ -40,6 +41,7 @@ export { type NpyInput, writeNpy } from "./write_npy.ts";
 export { writeNpz, type WriteNpzOptions } from "./write_npz.ts";
 export { type Minibatch, minibatches, type MinibatchOptions } from "./minibatches.ts";
 export { type IndexSplit, splitIndices, type SplitIndicesOptions } from "./split_indices.ts";
+export { permutation, type PermutationOptions } from "./permutation.ts";
 export {
   type DspritesNpzDataset,
   loadDspritesNpz,

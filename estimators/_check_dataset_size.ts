@@ -1,4 +1,4 @@
-import { checkInteger } from "../losses/_validate.ts";
+import { checkInteger } from "./checks.ts";
 
 /** Checks N against the batch size B: an integer with N ≥ B. */
 export function checkDatasetSize(datasetSize: unknown, batchSize: number, action: string): number {

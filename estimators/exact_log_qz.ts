@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { logNormal } from "../losses/_log_normal.ts";
-import { checkInteger, checkPosterior, checkTensor } from "../losses/_validate.ts";
-import type { GaussianPosterior, LogQzEstimate } from "../losses/types.ts";
+import { logNormal } from "./log_normal.ts";
+import { checkInteger, checkPosterior, checkTensor } from "./checks.ts";
+import type { GaussianPosterior, LogQzEstimate } from "./types.ts";
 
 /** Options of {@link exactLogQz}. */
 export interface ExactLogQzOptions {

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { logNormal } from "../losses/_log_normal.ts";
-import { checkCodes } from "../losses/_validate.ts";
-import type { GaussianPosterior } from "../losses/types.ts";
+import { logNormal } from "./log_normal.ts";
+import { checkCodes } from "./checks.ts";
+import type { GaussianPosterior } from "./types.ts";
 
 /**
  * The B×B×D matrix L[i, j, d] = log N(z_{i,d}; μ_{j,d}, σ²_{j,d}): the

@@ -32,4 +32,4 @@ export type {
   LogQzEstimate,
   LogQzEstimator,
   LogQzEstimatorOptions,
-} from "../losses/types.ts";
+} from "./types.ts";

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { checkCodes } from "../losses/_validate.ts";
-import type { GaussianPosterior, LogQzEstimate, LogQzEstimatorOptions } from "../losses/types.ts";
+import { checkCodes } from "./checks.ts";
+import type { GaussianPosterior, LogQzEstimate, LogQzEstimatorOptions } from "./types.ts";
 import { checkDatasetSize } from "./_check_dataset_size.ts";
 import { logImportanceWeights } from "./log_importance_weights.ts";
 import { logQzMatrix } from "./log_qz_matrix.ts";

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { checkSameShape, checkTensor } from "./_validate.ts";
+import { checkSameShape, checkTensor } from "../estimators/checks.ts";
 
 /**
  * Elementwise log-probability of `x` under Bernoulli distributions given by

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { logNormal } from "./_log_normal.ts";
-import { checkSameShape, checkTensor } from "./_validate.ts";
+import { logNormal } from "../estimators/log_normal.ts";
+import { checkSameShape, checkTensor } from "../estimators/checks.ts";
 
 /** The parameters of a diagonal Gaussian, each the shape of the point it scores. */
 export interface DiagonalGaussianParameters {

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { mssLogQz } from "../estimators/mss_log_qz.ts";
 import { mwsLogQz } from "../estimators/mws_log_qz.ts";
-import { logNormal } from "./_log_normal.ts";
-import { checkCodes, checkTensor } from "./_validate.ts";
+import { logNormal } from "../estimators/log_normal.ts";
+import { checkCodes, checkTensor } from "../estimators/checks.ts";
 import type { ElboTerms, LogQzEstimator, VaeSample } from "./types.ts";
 
 /** Options of {@link elboTerms}. */

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { LOG_2PI } from "./_log_normal.ts";
-import { checkFinite, checkSameShape, checkTensor } from "./_validate.ts";
+import { LOG_2PI } from "../estimators/log_normal.ts";
+import { checkSameShape, checkTensor } from "../estimators/checks.ts";
+import { checkFinite } from "./_validate.ts";
 
 /** Options of {@link fixedVarianceGaussianLogDensity}. */
 export interface FixedVarianceGaussianOptions {

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { checkPosterior } from "./_validate.ts";
+import { checkPosterior } from "../estimators/checks.ts";
 import type { GaussianPosterior } from "./types.ts";
 
 /**

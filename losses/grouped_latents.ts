@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { groupOffsets } from "./_group_offsets.ts";
-import { checkTensor } from "./_validate.ts";
+import { checkTensor } from "../estimators/checks.ts";
 
 /** Options of {@link groupedLatents}. */
 export interface GroupedLatentsOptions {

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { checkTensor } from "./_validate.ts";
+import { checkTensor } from "../estimators/checks.ts";
 import { groupedLatents } from "./grouped_latents.ts";
 import { logPxGivenZ, type LogPxGivenZOptions } from "./log_px_given_z.ts";
 

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { checkFinite, checkSameShape, checkTensor } from "./_validate.ts";
+import { checkSameShape, checkTensor } from "../estimators/checks.ts";
+import { checkFinite } from "./_validate.ts";
 
 /** Options of {@link laplaceLogDensity}. */
 export interface LaplaceOptions {

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { bernoulliLogDensity } from "./bernoulli_log_density.ts";
 import { fixedVarianceGaussianLogDensity } from "./fixed_variance_gaussian_log_density.ts";
 import { laplaceLogDensity } from "./laplace_log_density.ts";
-import { checkSameShape, checkTensor } from "./_validate.ts";
+import { checkSameShape, checkTensor } from "../estimators/checks.ts";
 
 /** The observation models a decoder's output can parameterise. */
 export type Likelihood = "bernoulli" | "gaussian" | "laplace";

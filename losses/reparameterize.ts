@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { checkFinite, checkPosterior } from "./_validate.ts";
+import { checkPosterior } from "../estimators/checks.ts";
+import { checkFinite } from "./_validate.ts";
 import type { GaussianPosterior } from "./types.ts";
 
 /** Options of {@link reparameterize}. */

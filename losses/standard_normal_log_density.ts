@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { LOG_2PI } from "./_log_normal.ts";
-import { checkTensor } from "./_validate.ts";
+import { LOG_2PI } from "../estimators/log_normal.ts";
+import { checkTensor } from "../estimators/checks.ts";
 
 /**
  * Elementwise log-density of the standard normal, log N(x; 0, 1) =

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { checkFinite, checkSameShape, checkTensor, resolveHyperparameter } from "./_validate.ts";
+import { checkSameShape, checkTensor } from "../estimators/checks.ts";
+import { checkFinite, resolveHyperparameter } from "./_validate.ts";
 import type { ElboTerms, Hyperparameter } from "./types.ts";
 
 /** Options of {@link weightElboTerms}: the weights, constants or schedules. */

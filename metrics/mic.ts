@@ -4,6 +4,11 @@ import { codeFactorInformation, requireFactorEntropy } from "./_information.ts";
 /** Options of {@link mic}. */
 export interface MicOptions {
   /**
+   * The code indices S the concentration is measured in: distinct integers
+   * in [0, D) (required). The empty subset and the full set are allowed.
+   */
+  subset: ArrayLike<number>;
+  /**
    * Number of equal-width histogram bins each code dimension is discretised
    * into (see `histogramDiscretize`); an integer ≥ 1. Seed 004 uses 20.
    * @default {20}
@@ -37,13 +42,10 @@ export interface MicResult {
  * code dimension has mutual information 0. The empty subset and the full set
  * are allowed. Every factor must take at least two values (H(f) > 0).
  *
- * Unlike the library's other functions this takes three positional
- * arguments, because the issue that specifies it fixed this signature.
- *
  * @param codes `[N][D]` finite numbers (N ≥ 2), rows are samples.
  * @param factors `[N][K]` integer factor labels of the same samples.
- * @param subset Distinct code indices S in [0, D).
- * @param options See {@link MicOptions}.
+ * @param options The subset S (distinct code indices in [0, D)) and the number of bins; see
+ *   {@link MicOptions}.
  * @returns One MIC per factor, with the MI matrix and the settings used.
  * @throws {TypeError} On ragged or non-numeric input, non-integer factors, subset entries or `bins`.
  * @throws {RangeError} On fewer than 2 samples, NaN/±Infinity, row-count mismatch, `bins` < 1,
@@ -56,7 +58,7 @@ export interface MicResult {
  *
  * const factors = Array.from({ length: 100 }, (_, i) => [i % 2, Math.floor(i / 2) % 5]);
  * const codes = factors.map(([a, b]) => [a, b]);
- * const { perFactor } = mic(codes, factors, [0]);
+ * const { perFactor } = mic(codes, factors, { subset: [0] });
  * assert.ok(Math.abs(perFactor[0] - 1) < 1e-12); // all of factor 0 is in S
  * assert.ok(Math.abs(perFactor[1] + 1) < 1e-12); // all of factor 1 is outside S
  * ```
@@ -64,9 +66,9 @@ export interface MicResult {
 export function mic(
   codes: ReadonlyArray<ArrayLike<number>>,
   factors: ReadonlyArray<ArrayLike<number>>,
-  subset: ArrayLike<number>,
-  { bins = 20 }: MicOptions = {},
+  options: MicOptions,
 ): MicResult {
+  const { subset, bins = 20 } = options ?? ({} as MicOptions);
   const action = "compute MIC";
   checkInteger(bins, "bins", action, 1);
   const c = checkMatrix(codes, "codes", action, { minRows: 2 });

@@ -34,5 +34,6 @@ export * from "./irs.ts";
 export * from "./sap.ts";
 export * from "./dci.ts";
 export * from "./explicitness.ts";
+export * from "./logistic_regression.ts";
 export * from "./beta_vae_score.ts";
 export * from "./factor_vae_score.ts";

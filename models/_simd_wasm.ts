@@ -843,6 +843,7 @@ export interface SimdKernels {
 
 const compiled = new WeakMap<object, SimdKernels | null>();
 let fallbackReason: string | undefined;
+let warned = false;
 
 /**
  * The heap memory of a tfjs wasm backend's module: exported by the
@@ -855,7 +856,11 @@ export function heapMemory(
   return wasm?.asm?.memory ?? wasm?.wasmMemory;
 }
 
-/** Why the SIMD kernels could not be compiled, if they could not (else undefined). */
+/**
+ * Why the SIMD kernels could not be compiled, if they could not (else
+ * undefined): the error of the last failed compilation. `useBackend` puts it in
+ * its summary.
+ */
 export function simdFallbackReason(): string | undefined {
   return fallbackReason;
 }
@@ -864,7 +869,8 @@ export function simdFallbackReason(): string | undefined {
  * The kernels bound to the heap `memory` (compiled once per memory, shared or
  * not), or null where they cannot be: no memory exposed, or a runtime that
  * refuses the module (the reason is kept for {@link simdFallbackReason} and
- * printed once). Callers then use the backend's own kernels.
+ * printed once per process with console.warn). Callers then use the backend's
+ * own kernels.
  */
 export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels | null {
   if (!(memory instanceof WebAssembly.Memory)) return null;
@@ -885,10 +891,13 @@ export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels
     } catch (e) {
       kernels = null;
       fallbackReason = e instanceof Error ? e.message : String(e);
-      console.warn(
-        `warning: the library's SIMD wasm kernels could not be compiled (${fallbackReason}); ` +
-          "training uses the backend's slower kernels instead",
-      );
+      if (!warned) {
+        warned = true;
+        console.warn(
+          `warning: the library's SIMD wasm kernels could not be compiled (${fallbackReason}); ` +
+            "training uses the backend's slower kernels instead",
+        );
+      }
     }
     compiled.set(memory, kernels);
   }

@@ -3,6 +3,7 @@ import { registerWasmTrainingKernels } from "./register_wasm_training_kernels.ts
 import { initThreadedWasm, MAX_WASM_THREADS } from "./_wasm_threads.ts";
 import { loadNativeBlas, type NativeBlas } from "./_native_blas.ts";
 import { nativeKernels } from "./_native_kernels.ts";
+import { heapMemory, simdFallbackReason, simdKernels } from "./_simd_wasm.ts";
 
 /** Backends {@link useBackend} can select, in the order a command line lists them. */
 export const BACKEND_NAMES = ["wasm", "cpu", "webgpu", "tensorflow", "tensorflow-gpu"] as const;
@@ -63,6 +64,13 @@ export interface BackendSelection {
   /** Why no native BLAS is used on wasm (undefined when one is). */
   nativeReason?: string;
   /**
+   * Why the library's own SIMD kernels (Adam, transposes, column sums,
+   * one-channel filter gradients) are not used on wasm, e.g. the error that
+   * stopped their compilation; the backend's kernels run instead. Undefined
+   * when they are used, and off wasm.
+   */
+  simdReason?: string;
+  /**
    * One line for a log: the backend, its build and threads, e.g. "wasm
    * (XNNPACK SIMD, 2 threads) with OpenBLAS 0.3.21 … (2 threads) for matrix products".
    */
@@ -87,6 +95,20 @@ function blasLabel(config: string, threads: number): string {
   return `${words.slice(0, 2).join(" ")} (${kernel}, ${plural(threads)})`;
 }
 
+/**
+ * Why the library's SIMD kernels cannot run on the active wasm backend's heap,
+ * or undefined when they can. Compiles them now (once per heap) rather than
+ * at the first training step, so the summary can say so.
+ */
+function simdUnavailable(): string | undefined {
+  const backend = tf.backend() as unknown as { wasm?: Parameters<typeof heapMemory>[0] };
+  const memory = heapMemory(backend.wasm);
+  if (memory === undefined) return "the wasm backend exposes no heap";
+  return simdKernels(memory) === null
+    ? simdFallbackReason() ?? "they could not be compiled"
+    : undefined;
+}
+
 function selectionOf(
   requested: BackendName,
   fellBack: boolean,
@@ -97,12 +119,14 @@ function selectionOf(
   const native = blas === null
     ? null
     : { library: blas.library, config: blas.config, threads: blas.threads };
+  const simdReason = active === "wasm" ? simdUnavailable() : undefined;
   let summary = active;
   if (active === "wasm") {
     summary = `wasm (XNNPACK SIMD, ${plural(threads)})`;
     summary += native === null
       ? `; matrix products on XNNPACK (${nativeState?.reason ?? "no native BLAS"})`
       : ` with ${blasLabel(native.config, native.threads)} for matrix products`;
+    if (simdReason !== undefined) summary += `; the library's SIMD kernels off (${simdReason})`;
   } else if (active === "cpu") summary = "cpu (pure JavaScript, 1 thread)";
   return {
     requested,
@@ -111,6 +135,7 @@ function selectionOf(
     threads,
     native,
     ...(active === "wasm" && nativeState?.reason ? { nativeReason: nativeState.reason } : {}),
+    ...(simdReason !== undefined ? { simdReason } : {}),
     summary,
   };
 }

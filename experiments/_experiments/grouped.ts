@@ -4,7 +4,7 @@
 // MIG (mean and spread), reconstruction loss, and the MIC of each factor in
 // the first group (the paper's Table 1 and Figures 1–2).
 import type { TrainConfig } from "../_train/options.ts";
-import { shuffleInPlace } from "../../data/_permutation.ts";
+import { shuffleInPlace } from "../_train/shuffle_in_place.ts";
 import { mic } from "../../metrics/mic.ts";
 import { mig } from "../../metrics/mig.ts";
 import { writeCsv } from "./data_files.ts";
@@ -141,7 +141,7 @@ export const grouped: ExperimentDefinition<GroupedSettings> = {
       const codes = await withModel(run.dir, (model) => encodeRows(model, dataset, sample));
       const factors = dataset.factors(sample);
       const m = mig(codes, factors, { bins: s.bins });
-      const c = mic(codes, factors, firstGroup, { bins: s.bins });
+      const c = mic(codes, factors, { subset: firstGroup, bins: s.bins });
       rows.push({
         model: run.labels.model as string,
         seed: run.config.seed,

@@ -2,8 +2,8 @@
 // encoder frozen, a softmax linear classifier fitted on its codes with 10,
 // 100, 1 000, ... labels; test loss and accuracy against the number of
 // labels, one line per β (the report's Figure 7).
-import { shuffleInPlace } from "../../data/_permutation.ts";
-import { fitLogisticRegression } from "../../metrics/_logistic_regression.ts";
+import { shuffleInPlace } from "../_train/shuffle_in_place.ts";
+import { fitLogisticRegression } from "./fit_logistic_regression.ts";
 import type { TrainConfig } from "../_train/options.ts";
 import { writeCsv } from "./data_files.ts";
 import { encodeRows } from "./encode_rows.ts";

@@ -4,7 +4,7 @@ import type { Vae } from "../../models/build_vae.ts";
 import { encodeObservations } from "../../models/encode_observations.ts";
 import type { Dataset, GroundTruthDataset } from "../../data/dataset.ts";
 import type { Observations } from "../../data/ground_truth_data.ts";
-import { shuffleInPlace } from "../../data/_permutation.ts";
+import { shuffleInPlace } from "./shuffle_in_place.ts";
 import {
   betaVaeScore,
   dci,

@@ -15,7 +15,7 @@ import { type StepReport, trainStep } from "../../models/train_step.ts";
 import { useBackend } from "../../models/use_backend.ts";
 import type { Vae } from "../../models/build_vae.ts";
 import { splitIndices } from "../../data/split_indices.ts";
-import { shuffleInPlace } from "../../data/_permutation.ts";
+import { shuffleInPlace } from "./shuffle_in_place.ts";
 import type { Dataset } from "../../data/dataset.ts";
 import { linearSchedule } from "../../losses/linear_schedule.ts";
 import type { Hyperparameter } from "../../losses/types.ts";

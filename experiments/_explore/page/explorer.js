@@ -1,3 +1,5 @@
+// @ts-check
+/// <reference lib="dom" />
 // The explorer page: loads run.json and the run's VAE with TensorFlow.js
 // (the global `tf` from vendor/tf.min.js), then wires the sliders, the decoded
 // image, the traversal grid, the data-image picker, the metrics and the
@@ -12,8 +14,23 @@ import {
   toRgba,
 } from "./explorer_core.js";
 
-/* global tf */
-const $ = (id) => document.getElementById(id);
+/** @typedef {import("../build_site.ts").SiteData} SiteData */
+/** @typedef {NonNullable<SiteData["picks"]>} SitePicks */
+/** @typedef {import("@tensorflow/tfjs").LayersModel} LayersModel */
+/** @typedef {import("@tensorflow/tfjs").Tensor} Tensor */
+
+/**
+ * The `tf` namespace vendor/tf.min.js and vendor/tf-backend-wasm.min.js define
+ * (undefined when they did not load: main() says so).
+ * @type {typeof import("@tensorflow/tfjs") & { wasm?: typeof import("@tensorflow/tfjs-backend-wasm") }}
+ */
+const tf = /** @type {any} */ (globalThis).tf;
+
+/**
+ * The element with this id (index.html has every id the page asks for).
+ * @param {string} id
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const COLORS = [
   "#2563eb",
   "#dc2626",
@@ -27,7 +44,15 @@ const COLORS = [
   "#b45309",
 ];
 
-/** What tests (and curious people, in the console) can read. */
+/**
+ * What tests (and curious people, in the console) can read.
+ * @type {{
+ *   ready: boolean, error: string | null, backend: string | null, backendNotes: string[],
+ *   tfjsVersion: string | null, z: number[], renderCount: number, pending: boolean,
+ *   decodeMs: number | null, traversalCount: number, encodeMaxDiff: number | null,
+ *   selectedPick: number | null, picksMean: number[][] | null,
+ * }}
+ */
 const api = {
   ready: false,
   error: null,
@@ -43,9 +68,17 @@ const api = {
   selectedPick: null,
   picksMean: null,
 };
-globalThis.explorer = api;
+/** @type {any} */ (globalThis).explorer = api;
 
-const state = {
+/**
+ * The page's state; main() sets `data`, `encoder` and `decoder` before anything reads them.
+ * @typedef {{
+ *   data: SiteData, encoder: LayersModel, decoder: LayersModel, z: Float32Array,
+ *   picks: { floats: Float32Array, mean: number[][], logVar: number[][] } | null,
+ *   dirty: boolean, rendering: boolean,
+ * }} State
+ */
+const state = /** @type {State} */ (/** @type {unknown} */ ({
   data: null,
   encoder: null,
   decoder: null,
@@ -53,12 +86,14 @@ const state = {
   picks: null, // { floats, mean, logVar }
   dirty: false,
   rendering: false,
-};
+}));
 
+/** @param {any} e anything thrown */
 function firstLine(e) {
   return String(e?.message ?? e).split("\n")[0];
 }
 
+/** @param {string} message */
 function fail(message) {
   if (api.error) return;
   api.error = message;
@@ -66,7 +101,11 @@ function fail(message) {
   box.textContent = message;
   box.hidden = false;
   $("status").textContent = "stopped";
-  for (const el of document.querySelectorAll("input, select, button")) el.disabled = true;
+  for (
+    const el of /** @type {NodeListOf<HTMLInputElement>} */ (
+      document.querySelectorAll("input, select, button")
+    )
+  ) el.disabled = true;
   console.error(message);
 }
 
@@ -76,7 +115,12 @@ globalThis.addEventListener(
   (e) => fail(`Unexpected error: ${firstLine(e.reason)}`),
 );
 
-/** Fetches a file of the site; failures say which file and why ("model.json: HTTP 404"). */
+/**
+ * Fetches a file of the site; failures say which file and why ("model.json: HTTP 404").
+ * @param {string} path
+ * @param {"json" | "bin"} kind
+ * @returns {Promise<any>} the parsed JSON, or the bytes as an ArrayBuffer
+ */
 async function fetchOk(path, kind) {
   let response;
   try {
@@ -92,12 +136,16 @@ async function fetchOk(path, kind) {
   }
 }
 
+/** @type {Record<string, number>} */
 const DTYPE_BYTES = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
 /**
  * Loads a tfjs layers model (model.json and the weight files it names),
  * checking each file arrives whole before tfjs reads it, so a missing or cut
  * file is named instead of surfacing as a typed-array error.
+ *
+ * @param {string} path
+ * @returns {Promise<LayersModel>}
  */
 async function loadModel(path) {
   const json = await fetchOk(path, "json");
@@ -105,11 +153,18 @@ async function loadModel(path) {
     throw new Error(`${path} is not a tfjs layers model (no modelTopology/weightsManifest)`);
   }
   const dir = path.slice(0, path.lastIndexOf("/") + 1);
+  /** @type {import("@tensorflow/tfjs").io.WeightsManifestEntry[]} */
   const specs = [];
+  /** @type {{ path: string, bytes: Uint8Array }[]} */
   const parts = [];
   for (const group of json.weightsManifest) {
     specs.push(...group.weights);
-    for (const p of group.paths) parts.push({ path: dir + p, bytes: null });
+    for (const p of group.paths) {
+      parts.push({
+        path: dir + p,
+        bytes: /** @type {Uint8Array} */ (/** @type {unknown} */ (null)),
+      });
+    }
   }
   for (const part of parts) part.bytes = new Uint8Array(await fetchOk(part.path, "bin"));
   const have = parts.reduce((s, p) => s + p.bytes.length, 0);
@@ -139,6 +194,7 @@ async function loadModel(path) {
 
 // ---------------------------------------------------------------- static parts
 
+/** @type {Record<string, string>} */
 const SCORE_NAMES = {
   activeUnits: "active units (Var[μ_j] > 0.01)",
   mig: "MIG (mutual information gap)",
@@ -155,6 +211,10 @@ const SCORE_NAMES = {
   gaussianWassersteinCorrelationNorm: "Gaussian Wasserstein correlation (norm.)",
 };
 
+/**
+ * @param {unknown[][]} rows
+ * @param {string[]} [head]
+ */
 function table(rows, head) {
   const th = head ? `<tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>` : "";
   return `<table>${th}${
@@ -168,6 +228,7 @@ function table(rows, head) {
   }</table>`;
 }
 
+/** @param {SiteData} data */
 function renderFacts(data) {
   const c = data.config;
   $("run-name").textContent = data.run.name;
@@ -186,6 +247,7 @@ function renderFacts(data) {
   document.title = `${data.run.name} · latent-space explorer`;
 }
 
+/** @param {SiteData} data */
 function renderMetrics(data) {
   const c = data.config;
   const s = data.summary;
@@ -226,6 +288,7 @@ function renderMetrics(data) {
   $("metrics").innerHTML = html;
 }
 
+/** @param {SiteData} data */
 function renderCurves(data) {
   const keys = ["loss", "reconstruction", "kl", "mi", "tc", "dwkl", "elbo"].filter((k) =>
     data.log.some((r) => r.train?.[k] !== undefined || r.validation?.[k] !== undefined)
@@ -245,7 +308,7 @@ function renderCurves(data) {
     })
   );
   const d = data.model.latentDim;
-  for (const split of ["train", "validation"]) {
+  for (const split of /** @type {const} */ (["train", "validation"])) {
     const series = data.dims.order.slice(0, 10).map((j, i) => ({
       label: `z${j}`,
       color: COLORS[i % COLORS.length],
@@ -285,6 +348,10 @@ function softwareWebgl() {
   }
 }
 
+/**
+ * @param {string | null} wanted the `?backend=` of the page's address
+ * @returns {Promise<string>}
+ */
 async function chooseBackend(wanted) {
   const names = ["webgl", "wasm", "cpu"];
   if (wanted && !names.includes(wanted)) {
@@ -316,14 +383,24 @@ async function chooseBackend(wanted) {
   );
 }
 
+/**
+ * @param {Tensor} y
+ * @returns {Tensor}
+ */
 function toPixels(y) {
   return state.data.model.likelihood === "bernoulli" ? tf.sigmoid(y) : tf.clipByValue(y, 0, 1);
 }
 
-/** Decodes n codes (n·D numbers) to pixel values in [0, 1]. */
+/**
+ * Decodes n codes (n·D numbers) to pixel values in [0, 1].
+ * @param {Float32Array} codes
+ * @param {number} n
+ */
 async function decodeRows(codes, n) {
   const d = state.data.model.latentDim;
-  const out = tf.tidy(() => toPixels(state.decoder.predict(tf.tensor2d(codes, [n, d]))));
+  const out = tf.tidy(() =>
+    toPixels(/** @type {Tensor} */ (state.decoder.predict(tf.tensor2d(codes, [n, d]))))
+  );
   try {
     return await out.data();
   } finally {
@@ -331,18 +408,21 @@ async function decodeRows(codes, n) {
   }
 }
 
-/** Encodes n images (values in [0, 1]) to rows of μ and log σ². */
+/**
+ * Encodes n images (values in [0, 1]) to rows of μ and log σ².
+ * @param {Float32Array} floats
+ * @param {number} n
+ */
 async function encodeImages(floats, n) {
   const [h, w, c] = state.data.model.inputShape;
   const d = state.data.model.latentDim;
+  /** @type {number[][]} */
   const mean = [], logVar = [];
   for (let s = 0; s < n; s += 64) {
     const m = Math.min(64, n - s);
-    const out = tf.tidy(() =>
-      state.encoder.predict(
-        tf.tensor4d(floats.subarray(s * h * w * c, (s + m) * h * w * c), [m, h, w, c]),
-      )
-    );
+    const out = tf.tidy(() => /** @type {Tensor} */ (state.encoder.predict(
+      tf.tensor4d(floats.subarray(s * h * w * c, (s + m) * h * w * c), [m, h, w, c]),
+    )));
     const v = await out.data();
     out.dispose();
     for (let i = 0; i < m; i++) {
@@ -355,12 +435,20 @@ async function encodeImages(floats, n) {
 
 const scratch = document.createElement("canvas");
 
-/** Draws image k of `values` at (x, y), each pixel a scale×scale block. */
+/**
+ * Draws image k of `values` at (x, y), each pixel a scale×scale block.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {ArrayLike<number>} values
+ * @param {number} k
+ * @param {number} x
+ * @param {number} y
+ * @param {number} scale
+ */
 function drawImageAt(ctx, values, k, x, y, scale) {
   const [h, w, c] = state.data.model.inputShape;
   scratch.width = w;
   scratch.height = h;
-  scratch.getContext("2d").putImageData(
+  /** @type {CanvasRenderingContext2D} */ (scratch.getContext("2d")).putImageData(
     new ImageData(toRgba(values, h, w, c, k * h * w * c), w, h),
     0,
     0,
@@ -369,12 +457,17 @@ function drawImageAt(ctx, values, k, x, y, scale) {
   ctx.drawImage(scratch, x, y, w * scale, h * scale);
 }
 
-/** Puts one image into a canvas at its native size (CSS scales it up). */
+/**
+ * Puts one image into a canvas at its native size (CSS scales it up).
+ * @param {HTMLCanvasElement} canvas
+ * @param {ArrayLike<number>} values
+ * @param {number} k
+ */
 function putImage(canvas, values, k) {
   const [h, w, c] = state.data.model.inputShape;
   canvas.width = w;
   canvas.height = h;
-  canvas.getContext("2d").putImageData(
+  /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(
     new ImageData(toRgba(values, h, w, c, k * h * w * c), w, h),
     0,
     0,
@@ -398,7 +491,7 @@ async function renderLoop() {
       const t0 = performance.now();
       const pixels = await decodeRows(z, 1);
       const ms = performance.now() - t0;
-      putImage($("decoded"), pixels, 0);
+      putImage(/** @type {HTMLCanvasElement} */ ($("decoded")), pixels, 0);
       api.z = Array.from(z);
       api.decodeMs = ms;
       api.renderCount++;
@@ -412,18 +505,37 @@ async function renderLoop() {
   }
 }
 
+/**
+ * @param {ArrayLike<number>} values
+ * @param {string} caption
+ */
 function setZ(values, caption) {
   state.z = Float32Array.from(values);
-  for (const input of document.querySelectorAll("#sliders input")) {
+  for (const input of sliderInputs()) {
     const j = Number(input.dataset.dim);
     input.value = String(state.z[j]);
-    input.closest(".slider-row").querySelector(".value").textContent = state.z[j].toFixed(2);
+    sliderValue(input).textContent = state.z[j].toFixed(2);
   }
   $("decoded-caption").textContent = caption;
   scheduleRender();
   scheduleTraversal();
 }
 
+/** The sliders' inputs. */
+function sliderInputs() {
+  return /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll("#sliders input"));
+}
+
+/**
+ * The number shown next to a slider.
+ * @param {HTMLInputElement} input
+ */
+function sliderValue(input) {
+  const row = /** @type {HTMLElement} */ (input.closest(".slider-row"));
+  return /** @type {HTMLElement} */ (row.querySelector(".value"));
+}
+
+/** @param {SiteData} data */
 function buildSliders(data) {
   const { order, kl, active, ranges } = data.dims;
   const maxKl = kl ? Math.max(...kl, 1e-9) : 1;
@@ -445,11 +557,11 @@ function buildSliders(data) {
     </div>`;
   });
   $("sliders").innerHTML = rows.join("");
-  for (const input of document.querySelectorAll("#sliders input")) {
+  for (const input of sliderInputs()) {
     input.addEventListener("input", () => {
       const j = Number(input.dataset.dim);
       state.z[j] = Number(input.value);
-      input.closest(".slider-row").querySelector(".value").textContent = state.z[j].toFixed(2);
+      sliderValue(input).textContent = state.z[j].toFixed(2);
       $("decoded-caption").textContent = "decoder(z)";
       scheduleRender();
       scheduleTraversal();
@@ -459,7 +571,7 @@ function buildSliders(data) {
   $("dims-note").textContent = `KL from ${data.dims.klSource}; ${
     active ? `${inactiveCount} inactive (${data.dims.activeSource})` : data.dims.activeSource
   }.`;
-  const select = $("traversal-dim");
+  const select = /** @type {HTMLSelectElement} */ ($("traversal-dim"));
   select.innerHTML = order.map((j) =>
     `<option value="${j}">z${j}${kl ? ` (KL ${formatNumber(kl[j])})` : ""}${
       active && !active[j] ? " inactive" : ""
@@ -470,6 +582,7 @@ function buildSliders(data) {
 
 // ---------------------------------------------------------------- traversal
 
+/** @type {ReturnType<typeof setTimeout> | 0} */
 let traversalTimer = 0;
 function scheduleTraversal(delay = 150) {
   clearTimeout(traversalTimer);
@@ -480,9 +593,10 @@ async function renderTraversal() {
   const data = state.data;
   const d = data.model.latentDim;
   const [h, w] = data.model.inputShape;
-  const steps = Number($("traversal-steps").value);
-  const all = $("traversal-all").checked;
-  const chosen = Number($("traversal-dim").value);
+  const steps = Number(/** @type {HTMLSelectElement} */ ($("traversal-steps")).value);
+  const all = /** @type {HTMLInputElement} */ ($("traversal-all")).checked;
+  const chosen = Number(/** @type {HTMLSelectElement} */ ($("traversal-dim")).value);
+  /** @type {{ label: string, base: ArrayLike<number>, dim: number }[]} */
   const rows = [];
   if (all) {
     for (const j of data.dims.order) {
@@ -497,7 +611,8 @@ async function renderTraversal() {
       ...pickRows.filter((p) => p.i !== sel),
     ];
     for (const p of ordered.slice(0, 4)) {
-      rows.push({ label: `#${data.picks.indices[p.i]}`, base: p.m, dim: chosen });
+      const indices = /** @type {SitePicks} */ (data.picks).indices;
+      rows.push({ label: `#${indices[p.i]}`, base: p.m, dim: chosen });
     }
   }
   const codes = new Float32Array(rows.length * steps * d);
@@ -514,11 +629,11 @@ async function renderTraversal() {
   const pixels = await decodeRows(codes, rows.length * steps);
   const scale = Math.max(1, Math.floor(56 / Math.max(h, w)));
   const gap = 2, labelW = 56, headH = all ? 4 : 16;
-  const canvas = $("traversal");
+  const canvas = /** @type {HTMLCanvasElement} */ ($("traversal"));
   canvas.width = labelW + steps * (w * scale + gap);
   canvas.height = headH + rows.length * (h * scale + gap);
   canvas.style.width = `${canvas.width}px`;
-  const ctx = canvas.getContext("2d");
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.font = "11px system-ui, sans-serif";
@@ -545,6 +660,7 @@ async function renderTraversal() {
 
 // ---------------------------------------------------------------- data images
 
+/** @param {SiteData} data */
 async function loadPicks(data) {
   const note = $("picks-note");
   if (!data.picks) {
@@ -592,21 +708,30 @@ async function loadPicks(data) {
   }
 }
 
+/**
+ * Shows data image i and sets z to its μ (only called once the images are loaded).
+ * @param {number} i
+ */
 function selectPick(i) {
-  const p = state.data.picks;
+  const p = /** @type {SitePicks} */ (state.data.picks);
+  const picks = /** @type {NonNullable<State["picks"]>} */ (state.picks);
   api.selectedPick = i;
-  for (const el of document.querySelectorAll("#picks canvas")) {
+  for (
+    const el of /** @type {NodeListOf<HTMLCanvasElement>} */ (
+      document.querySelectorAll("#picks canvas")
+    )
+  ) {
     el.classList.toggle("selected", Number(el.dataset.pick) === i);
   }
-  putImage($("original"), state.picks.floats, i);
+  putImage(/** @type {HTMLCanvasElement} */ ($("original")), picks.floats, i);
   const factors = p.factorNames.map((f, k) => `${f} ${p.factors[i]?.[k]}`).join(", ");
   $("original-caption").textContent = `data image #${p.indices[i]}${
     factors ? ` (${factors})` : ""
   }`;
   $("original-figure").hidden = false;
   $("back-to-pick").hidden = false;
-  $("back-to-pick").disabled = false;
-  setZ(state.picks.mean[i], "decoder(μ): its reconstruction");
+  /** @type {HTMLButtonElement} */ ($("back-to-pick")).disabled = false;
+  setZ(picks.mean[i], "decoder(μ): its reconstruction");
 }
 
 // ---------------------------------------------------------------- start
@@ -665,7 +790,7 @@ async function main() {
   scheduleRender();
   await renderTraversal();
   while (state.rendering || state.dirty) await new Promise((r) => setTimeout(r, 10));
-  for (const id of ["zero", "sample"]) $(id).disabled = false;
+  for (const id of ["zero", "sample"]) /** @type {HTMLButtonElement} */ ($(id)).disabled = false;
   $("zero").addEventListener("click", () => setZ(new Float32Array(d), "decoder(0)"));
   $("sample").addEventListener("click", () => {
     const z = Array.from({ length: d }, () => {

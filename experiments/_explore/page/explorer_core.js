@@ -69,7 +69,7 @@ export function sliderRanges(latentDim, means) {
  * @param {number} w
  * @param {number} c
  * @param {number} [offset]
- * @returns {Uint8ClampedArray}
+ * @returns {Uint8ClampedArray<ArrayBuffer>}
  */
 export function toRgba(values, h, w, c, offset = 0) {
   const out = new Uint8ClampedArray(h * w * 4);

@@ -1,3 +1,6 @@
+// The Gaussian log density of estimators/, which losses/ shares (it imports it
+// from here, so the file has no leading underscore; it is not exported from
+// mod.ts).
 import * as tf from "@tensorflow/tfjs-core";
 
 /** log(2π), the constant of every Gaussian log density. */
