@@ -266,6 +266,7 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
   const progress = new Progress(config.steps, startStep, io.tty, io.write);
   let window: StepReport[] = [];
   let lastTrain: Record<string, number> = {};
+  let lastTrainKl: number[] = [];
   let lastValidation: Record<string, number> | null = null;
   const sessionStart = new Date().toISOString();
   const checkpoint = async (step: number) => {
@@ -310,12 +311,13 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
       const done = step + 1;
       if (done % config.logEvery === 0 || done === config.steps) {
         lastTrain = mean(window);
+        lastTrainKl = meanPerDim(window);
         await logLine({
           step: done,
           epoch,
           seconds: priorSeconds + progress.elapsed,
           stepsPerSecond: progress.rate,
-          train: { ...lastTrain, klPerDimension: meanPerDim(window) },
+          train: { ...lastTrain, klPerDimension: lastTrainKl },
         });
         window = [];
       }
@@ -374,11 +376,10 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
   const base = tf.tidy(() =>
     tf.slice(vae.encoder.predict(x) as tf.Tensor2D, [0, 0], [1, config.latentDim])
   );
-  const klOrder =
-    (lastValidation
-      ? (await validate())?.klPerDimension as number[]
-      : meanPerDim(window.length ? window : [])) ??
-      [];
+  // Without a validation pass this session, the last logged training window
+  // (none when a resume had nothing to train: the dimensions keep their order).
+  const klOrder = (lastValidation ? (await validate())?.klPerDimension as number[] : lastTrainKl) ??
+    [];
   const dims = Array.from({ length: config.latentDim }, (_, j) => j)
     .sort((a, b) => (klOrder[b] ?? 0) - (klOrder[a] ?? 0));
   await writeFile(
