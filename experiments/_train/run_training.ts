@@ -25,6 +25,7 @@ import { makeDataset } from "./make_dataset.ts";
 import { type TrainConfig, TRAINING_KEYS } from "./options.ts";
 import { Progress } from "./progress.ts";
 import { trimLog } from "./trim_log.ts";
+import { VERSION } from "../_version.ts";
 import { priorSampleGrid, reconstructionGrid, traversalGrid } from "./visuals.ts";
 
 /** What the run reports to its caller (and writes as summary.json). */
@@ -45,8 +46,6 @@ export interface RunIo {
   write: (text: string) => void;
   tty: boolean;
 }
-
-const VERSION = "0.1.0";
 
 function configHash(config: TrainConfig): string {
   const picked: Record<string, unknown> = {};
