@@ -3,6 +3,7 @@
 // checkpoint every --checkpoint-every, and all three after the last step.
 import { join } from "node:path";
 import { shuffleInPlace } from "../../data/_permutation.ts";
+import { NonFiniteLossError } from "../../models/non_finite_loss_error.ts";
 import { saveCheckpoint } from "../../models/save_checkpoint.ts";
 import { type ObjectiveOptions, type StepReport, trainStep } from "../../models/train_step.ts";
 import { batchTensor } from "./batch_tensor.ts";
@@ -168,7 +169,7 @@ function stepNote(report: StepReport): string {
 
 /** A diverged loss becomes advice for the command line; anything else stays as it is. */
 function explainFailure(e: unknown, checkpointDir: string): unknown {
-  if (e instanceof RangeError && /not finite/.test(e.message)) {
+  if (e instanceof NonFiniteLossError) {
     return new CliError(
       `${e.message}. The last checkpoint (${checkpointDir}) is from before it; lower --lr or check the data.`,
     );
