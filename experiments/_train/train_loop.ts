@@ -2,11 +2,12 @@
 // line every --log-every steps, a validation pass every --eval-every, a
 // checkpoint every --checkpoint-every, and all three after the last step.
 import { join } from "node:path";
-import { shuffleInPlace } from "../../data/_permutation.ts";
+import type { Observations } from "../../data/ground_truth_data.ts";
+import { type Minibatch, minibatches } from "../../data/minibatches.ts";
 import { NonFiniteLossError } from "../../models/non_finite_loss_error.ts";
 import { saveCheckpoint } from "../../models/save_checkpoint.ts";
 import { type ObjectiveOptions, type StepReport, trainStep } from "../../models/train_step.ts";
-import { batchTensor } from "./batch_tensor.ts";
+import { observationTensor } from "./batch_tensor.ts";
 import { CliError } from "./cli_error.ts";
 import { objectiveOptions } from "./objective_options.ts";
 import type { TrainConfig } from "./options.ts";
@@ -62,19 +63,21 @@ export async function trainLoop(
     sessionStart: new Date().toISOString(),
   };
   const state: LoopState = { window: [], lastTrain: {}, lastTrainKl: [], lastValidation: null };
-  let order: Int32Array | null = null;
-  let orderEpoch = -1;
+  // Full batches in an epoch order drawn from (seed, epoch), continued at the checkpoint's step.
+  const batches = minibatches(setup.dataset, {
+    batchSize: config.batchSize,
+    seed: config.seed,
+    dropLast: true,
+    epochs: Infinity,
+    startStep: setup.startStep,
+    indices: setup.train,
+  });
   try {
     for (let step = setup.startStep; step < config.steps; step++) {
-      const epoch = Math.floor(step / loop.stepsPerEpoch);
-      if (epoch !== orderEpoch) {
-        order = shuffleInPlace(Int32Array.from(setup.train), config.seed, epoch);
-        orderEpoch = epoch;
-      }
-      const at = (step % loop.stepsPerEpoch) * config.batchSize;
-      const report = await trainOn(loop, order!.subarray(at, at + config.batchSize), step);
+      const batch = (await batches.next()).value as Minibatch; // an endless stream
+      const report = await trainOn(loop, batch.observations, step);
       state.window.push(report);
-      await afterStep(loop, state, step + 1, epoch);
+      await afterStep(loop, state, step + 1, batch.epoch);
       progress.update(step + 1, stepNote(report));
     }
   } catch (e) {
@@ -94,10 +97,10 @@ export async function trainLoop(
   };
 }
 
-/** One optimisation step on the examples at `indices`. */
-async function trainOn(loop: Loop, indices: Int32Array, step: number): Promise<StepReport> {
+/** One optimisation step on a minibatch. */
+function trainOn(loop: Loop, observations: Observations, step: number): StepReport {
   const { setup, config } = loop;
-  const x = await batchTensor(setup.dataset, indices);
+  const x = observationTensor(observations);
   try {
     return trainStep({ vae: setup.vae, optimizer: setup.optimizer }, x, {
       ...loop.objective,
