@@ -6,6 +6,7 @@ import type { Dataset, GroundTruthDataset } from "../../data/dataset.ts";
 import type { Observations } from "../../data/ground_truth_data.ts";
 import { shuffleInPlace } from "../../data/_permutation.ts";
 import {
+  activeUnits,
   betaVaeScore,
   dci,
   explicitness,
@@ -71,18 +72,9 @@ export async function finalMetrics(
     const obs = await dataset.observations(part);
     mean.push(...encodeObservations(vae.encoder, obs).mean);
   }
-  const d = mean[0].length;
-  const activeUnits: number[] = [];
-  for (let j = 0; j < d; j++) {
-    let s = 0, s2 = 0;
-    for (const row of mean) {
-      s += row[j];
-      s2 += row[j] * row[j];
-    }
-    if (s2 / n - (s / n) ** 2 > 0.01) activeUnits.push(j);
-  }
+  const { active } = activeUnits(mean);
   const details: Record<string, MetricOutcome> = {};
-  const scores: Record<string, number> = { activeUnits: activeUnits.length };
+  const scores: Record<string, number> = { activeUnits: active.length };
   const unsup = await timed("unsupervised", details, log, () => unsupervisedScores(mean)) as
     | Record<string, number>
     | undefined;
@@ -91,7 +83,7 @@ export async function finalMetrics(
     scores.gaussianWassersteinCorrelationNorm = unsup.gaussianWassersteinCorrelationNorm;
     scores.mutualInfoScore = unsup.mutualInfoScore;
   }
-  if (!dataset.factors) return { scores, details, activeUnits, samples: n };
+  if (!dataset.factors) return { scores, details, activeUnits: active, samples: n };
 
   const factors = dataset.factors(sample);
   const split = Math.floor((2 * n) / 3);
@@ -154,5 +146,5 @@ export async function finalMetrics(
     ) as { evalAccuracy: number } | undefined;
     if (f) scores.factorVaeScore = f.evalAccuracy;
   }
-  return { scores, details, activeUnits, samples: n };
+  return { scores, details, activeUnits: active, samples: n };
 }

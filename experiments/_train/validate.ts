@@ -2,6 +2,7 @@
 // chunks of 256, with fixed noise seeds), which it leaves unchanged.
 import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../../data/dataset.ts";
+import { activeUnits } from "../../metrics/active_units.ts";
 import type { Vae } from "../../models/build_vae.ts";
 import { evaluateBatch } from "../../models/evaluate_batch.ts";
 import type { ObjectiveOptions, StepReport } from "../../models/train_step.ts";
@@ -39,11 +40,9 @@ export async function validate(
     }
     x.dispose();
   }
-  let active = 0;
-  for (let j = 0; j < latentDim; j++) {
-    const m = means.reduce((s, r) => s + r[j], 0) / means.length;
-    const v = means.reduce((s, r) => s + (r[j] - m) ** 2, 0) / means.length;
-    if (v > 0.01) active++;
-  }
-  return { means: stepMeans(reports), klPerDimension: klMeans(reports), activeUnits: active };
+  return {
+    means: stepMeans(reports),
+    klPerDimension: klMeans(reports),
+    activeUnits: activeUnits(means).count,
+  };
 }
