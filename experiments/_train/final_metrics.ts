@@ -15,6 +15,7 @@ import {
   dci,
   explicitness,
   factorVaeScore,
+  irs,
   mig,
   modularity,
   sap,
@@ -164,6 +165,12 @@ const FINAL_METRICS: readonly FinalMetric[] = [
         numVarianceEstimate: Math.min(10_000, 4 * numTrain),
       }),
     headline: (r) => ({ factorVaeScore: r.evalAccuracy }),
+  }),
+  metric({
+    name: "irs",
+    needs: "labelled",
+    compute: ({ codes, factors }) => irs(codes, factors),
+    headline: (r) => ({ irs: r.score }),
   }),
 ];
 
