@@ -75,7 +75,7 @@ export async function trainLoop(
   try {
     for (let step = setup.startStep; step < config.steps; step++) {
       const batch = (await batches.next()).value as Minibatch; // an endless stream
-      const report = await trainOn(loop, batch.observations, step);
+      const report = trainOn(loop, batch.observations, step);
       state.window.push(report);
       await afterStep(loop, state, step + 1, batch.epoch);
       progress.update(step + 1, stepNote(report));
@@ -137,27 +137,33 @@ async function afterStep(loop: Loop, state: LoopState, done: number, epoch: numb
       await loop.log({ step: done, epoch, seconds: seconds(), validation });
     }
   }
-  if (due(config.checkpointEvery)) await saveRunCheckpoint(loop, done);
+  if (due(config.checkpointEvery)) {
+    await saveRunCheckpoint(setup, loop.folder, {
+      step: done,
+      seed: config.seed,
+      stepsPerEpoch: loop.stepsPerEpoch,
+      session: { startedAt: loop.sessionStart, seconds: progress.elapsed },
+    });
+  }
 }
 
 /**
- * Saves model and optimiser at `step`, with what a resume needs: the step, the
- * config hash, the RNG position and every session's training time.
+ * Saves model and optimiser after `step` steps, with what a resume needs: the
+ * step, the config hash, the RNG position and every session's training time.
  */
-async function saveRunCheckpoint(loop: Loop, step: number): Promise<void> {
-  const { config, setup, folder, stepsPerEpoch } = loop;
-  const session: Session = { startedAt: loop.sessionStart, seconds: loop.progress.elapsed };
+async function saveRunCheckpoint(
+  setup: RunSetup,
+  folder: RunFolder,
+  at: { step: number; seed: number; stepsPerEpoch: number; session: Session },
+): Promise<void> {
+  const { step, seed, stepsPerEpoch, session } = at;
   await saveCheckpoint({ vae: setup.vae, optimizer: setup.optimizer }, folder.checkpointDir, {
     config: setup.modelConfig,
     state: {
       step,
       configHash: folder.configHash,
       // All randomness derives from (seed, step): batch order from (seed, epoch), noise from (seed, step).
-      rng: {
-        seed: config.seed,
-        epoch: Math.floor(step / stepsPerEpoch),
-        position: step % stepsPerEpoch,
-      },
+      rng: { seed, epoch: Math.floor(step / stepsPerEpoch), position: step % stepsPerEpoch },
       history: [...setup.history, session],
     },
   });
