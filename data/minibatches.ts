@@ -51,6 +51,14 @@ export interface MinibatchOptions {
    */
   startEpoch?: number;
   /**
+   * Number of the first batch, counted from the start of `startEpoch` across
+   * epochs (a resumed run's step): the iterator yields exactly the batches a
+   * fresh one would from that batch on, without reading the observations of
+   * the ones it skips.
+   * @default {0}
+   */
+  startStep?: number;
+  /**
    * Draw from these data-set indices only (e.g. the `train` part of
    * {@link splitIndices}); each is visited once per epoch.
    * @default {undefined} (all of `0..dataset.size−1`)
@@ -64,12 +72,12 @@ export interface MinibatchOptions {
  * epoch; each batch carries its indices and observations.
  *
  * @param dataset The data set.
- * @param options Batch size, seed, shuffling, epochs, subset.
+ * @param options Batch size, seed, shuffling, epochs, where to start, subset.
  * @returns An async generator of {@link Minibatch}es (it awaits the data
  *   set's observations, which may be asynchronous).
  * @throws {TypeError} If `dataset` is not a data set, an option has the wrong
  *   type, or `seed` is missing while shuffling.
- * @throws {RangeError} If `batchSize`, `epochs` or `startEpoch` is out of range,
+ * @throws {RangeError} If `batchSize`, `epochs`, `startEpoch` or `startStep` is out of range,
  *   or an entry of `indices` is not an index of the data set.
  *
  * @example Every index once per epoch; the same seed gives the same order
@@ -86,6 +94,20 @@ export interface MinibatchOptions {
  * assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 16 }, (_, i) => i));
  * assert.deepEqual(await order(7), a);
  * ```
+ *
+ * @example Resuming a run at its step, inside an epoch
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createShapes, type Minibatch, minibatches } from "@disentangle/vae/data";
+ * const shapes = createShapes({ gridSizes: [2, 2, 2, 2] }); // 4 batches of 4 per epoch
+ * const options = { batchSize: 4, seed: 7, epochs: 2 };
+ * const all: Minibatch[] = [];
+ * for await (const b of minibatches(shapes, options)) all.push(b);
+ * const resumed: Minibatch[] = [];
+ * for await (const b of minibatches(shapes, { ...options, startStep: 5 })) resumed.push(b);
+ * assert.deepEqual(resumed.map((b) => b.indices), all.slice(5).map((b) => b.indices));
+ * assert.deepEqual([resumed[0].epoch, resumed[0].step], [1, 1]);
+ * ```
  */
 export async function* minibatches(
   dataset: Dataset,
@@ -98,6 +120,7 @@ export async function* minibatches(
     dropLast = false,
     epochs = 1,
     startEpoch = 0,
+    startStep = 0,
     indices,
   } = options;
   const action = "make minibatches";
@@ -120,6 +143,9 @@ export async function* minibatches(
   if (!Number.isInteger(startEpoch) || startEpoch < 0) {
     throw new RangeError(`Cannot ${action}: startEpoch must be an integer ≥ 0, got ${startEpoch}`);
   }
+  if (!Number.isInteger(startStep) || startStep < 0) {
+    throw new RangeError(`Cannot ${action}: startStep must be an integer ≥ 0, got ${startStep}`);
+  }
   if (shuffle) {
     if (seed === undefined) {
       throw new TypeError(
@@ -138,12 +164,19 @@ export async function* minibatches(
     checkIndices(indices, dataset.size, action);
     pool = Int32Array.from(indices);
   }
+  // Skip whole epochs, then batches of the first epoch visited.
+  const perEpoch = dropLast
+    ? Math.floor(pool.length / batchSize)
+    : Math.ceil(pool.length / batchSize);
+  const first = perEpoch > 0 ? startEpoch + Math.floor(startStep / perEpoch) : startEpoch;
+  let skip = perEpoch > 0 ? startStep % perEpoch : 0;
   const order = new Int32Array(pool.length);
-  for (let e = startEpoch; e < startEpoch + epochs; e++) {
+  for (let e = first; e < startEpoch + epochs; e++) {
     order.set(pool);
     if (shuffle) shuffleInPlace(order, seed as number, e);
-    let step = 0;
-    for (let start = 0; start < order.length; start += batchSize) {
+    let step = skip;
+    skip = 0;
+    for (let start = step * batchSize; start < order.length; start += batchSize) {
       const end = Math.min(order.length, start + batchSize);
       if (dropLast && end - start < batchSize) break;
       const batch = order.slice(start, end);

@@ -31,6 +31,7 @@ export * from "./gaussian_total_correlation.ts";
 export * from "./gaussian_wasserstein_correlation.ts";
 export * from "./unsupervised_scores.ts";
 export * from "./irs.ts";
+export * from "./active_units.ts";
 export * from "./sap.ts";
 export * from "./dci.ts";
 export * from "./explicitness.ts";

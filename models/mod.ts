@@ -58,6 +58,7 @@ export {
   type TrainState,
   trainStep,
 } from "./train_step.ts";
+export { NonFiniteLossError } from "./non_finite_loss_error.ts";
 export { evaluateBatch } from "./evaluate_batch.ts";
 export {
   type EncodedObservations,

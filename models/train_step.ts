@@ -7,6 +7,7 @@ import {
   type StepReport,
   unpack,
 } from "./_objective.ts";
+import { NonFiniteLossError } from "./non_finite_loss_error.ts";
 
 export type { ObjectiveName, ObjectiveOptions, StepReport } from "./_objective.ts";
 
@@ -22,8 +23,8 @@ export interface TrainState {
  * One optimisation step on a minibatch: encode, sample z, decode, compute the
  * objective (β-TCVAE by default), apply the gradients to every trainable
  * weight of the encoder and decoder, and return the batch means of all terms.
- * A loss that is not finite throws a RangeError naming the step and the terms
- * that are not finite, before the weights change.
+ * A loss that is not finite throws a {@link NonFiniteLossError} (a RangeError)
+ * naming the step and the terms that are not finite, before the weights change.
  *
  * @example
  * ```ts
@@ -70,13 +71,8 @@ export function trainStep(state: TrainState, x: tf.Tensor, options: ObjectiveOpt
     if (!Number.isFinite(report.loss)) {
       tf.dispose(grads);
       const bad = Object.entries(report)
-        .filter(([, v]) => typeof v === "number" && !Number.isFinite(v))
-        .map(([k, v]) => `${k} = ${v}`);
-      throw new RangeError(
-        `Cannot ${action}: the loss is not finite at step ${resolved.step ?? 0} (${
-          bad.join(", ")
-        })`,
-      );
+        .filter(([, v]) => typeof v === "number" && !Number.isFinite(v)) as [string, number][];
+      throw new NonFiniteLossError(resolved.step ?? 0, Object.fromEntries(bad));
     }
     optimizer.applyGradients(grads);
     tf.dispose(grads);

@@ -3,8 +3,7 @@
 // β ∈ {1, 5, 10}, the MLP of Locatello et al., several seeds each on dSprites:
 // MIG (mean and spread), reconstruction loss, and the MIC of each factor in
 // the first group (the paper's Table 1 and Figures 1–2).
-import type { TrainConfig } from "../_train/options.ts";
-import { shuffleInPlace } from "../_train/shuffle_in_place.ts";
+import { permutation } from "../../data/permutation.ts";
 import { mic } from "../../metrics/mic.ts";
 import { mig } from "../../metrics/mig.ts";
 import { writeCsv } from "./data_files.ts";
@@ -27,7 +26,6 @@ export interface GroupedSettings extends Omit<TrainingSettings, "seed"> {
   models: GroupedModel[];
   latentDim: number;
   groupSizes: number[];
-  model: TrainConfig["model"];
   /** Seeds 1..seeds for every model. */
   seeds: number;
   /** Held-out images encoded for MIG and MIC. */
@@ -134,7 +132,7 @@ export const grouped: ExperimentDefinition<GroupedSettings> = {
       factorNames = dataset.factorNames;
       const pool = validation.length >= s.evaluationSamples ? validation : train;
       const pickN = Math.min(s.evaluationSamples, pool.length);
-      const sample = shuffleInPlace(Int32Array.from(pool), run.config.seed, 0x4d4943).subarray(
+      const sample = permutation(pool, { seed: run.config.seed, stream: 0x4d4943 }).subarray(
         0,
         pickN,
       );

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import denoJson from "../../deno.json" with { type: "json" };
+import { VERSION } from "../_version.ts";
 import { useBackend } from "../../models/use_backend.ts";
 import { CliError } from "../_train/cli_error.ts";
 import type { RunIo } from "../_train/run_training.ts";
@@ -103,7 +103,7 @@ export async function runExperiment(
           experiment: name,
           preset: options.preset,
           state,
-          version: denoJson.version,
+          version: VERSION,
           command: options.command ?? "",
           settings,
           overrides,
@@ -165,7 +165,7 @@ export async function runExperiment(
     command: options.command ?? `deno task experiment ${name} --preset ${options.preset}`,
     settings,
     runs,
-    version: denoJson.version,
+    version: VERSION,
     backend: backend.active,
     sessions,
     dataFiles: [...dataFiles, "experiment.json"],

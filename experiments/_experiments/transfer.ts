@@ -2,9 +2,8 @@
 // encoder frozen, a softmax linear classifier fitted on its codes with 10,
 // 100, 1 000, ... labels; test loss and accuracy against the number of
 // labels, one line per β (the report's Figure 7).
-import { shuffleInPlace } from "../_train/shuffle_in_place.ts";
-import { fitLogisticRegression } from "./fit_logistic_regression.ts";
-import type { TrainConfig } from "../_train/options.ts";
+import { permutation } from "../../data/permutation.ts";
+import { logisticRegression } from "../../metrics/logistic_regression.ts";
 import { writeCsv } from "./data_files.ts";
 import { encodeRows } from "./encode_rows.ts";
 import { chartFigure } from "./figures.ts";
@@ -18,7 +17,6 @@ import { withModel } from "./with_model.ts";
 export interface TransferSettings extends TrainingSettings {
   betas: number[];
   latentSizes: number[];
-  model: TrainConfig["model"];
   /** Share of the digits held out: the classifier's test set (and the VAE's validation set). */
   validationFraction: number;
   /** Numbers of labelled training digits; counts above the training split use all of it. */
@@ -39,25 +37,20 @@ interface TransferRow {
   converged: boolean;
 }
 
-/** Mean cross-entropy (nats) and accuracy of predicted probabilities `[n × k]`. */
-function score(proba: Float64Array, y: Int32Array, k: number): { loss: number; accuracy: number } {
+/** Mean cross-entropy (nats) and accuracy of predicted class probabilities, one row each. */
+function score(
+  proba: readonly ArrayLike<number>[],
+  y: Int32Array,
+): { loss: number; accuracy: number } {
   let loss = 0, correct = 0;
   for (let i = 0; i < y.length; i++) {
-    loss -= Math.log(Math.max(proba[i * k + y[i]], 1e-15));
+    const p = proba[i];
+    loss -= Math.log(Math.max(p[y[i]], 1e-15));
     let best = 0;
-    for (let j = 1; j < k; j++) if (proba[i * k + j] > proba[i * k + best]) best = j;
+    for (let j = 1; j < p.length; j++) if (p[j] > p[best]) best = j;
     if (best === y[i]) correct++;
   }
   return { loss: loss / y.length, accuracy: correct / y.length };
-}
-
-function flatten(rows: Float32Array[], pick: ArrayLike<number>, d: number): Float64Array {
-  const out = new Float64Array(pick.length * d);
-  for (let i = 0; i < pick.length; i++) {
-    const r = rows[pick[i]];
-    for (let j = 0; j < d; j++) out[i * d + j] = r[j];
-  }
-  return out;
 }
 
 export const transfer: ExperimentDefinition<TransferSettings> = {
@@ -142,24 +135,20 @@ export const transfer: ExperimentDefinition<TransferSettings> = {
       const d = run.config.latentDim;
       const trainLabels = Int32Array.from(dataset.factors(train).map((f) => f[0]));
       const yTest = Int32Array.from(dataset.factors(validation).map((f) => f[0]));
-      const xTest = flatten(testCodes, Array.from({ length: testCodes.length }, (_, i) => i), d);
       const counts = [...new Set(s.labelCounts.map((n) => Math.min(n, train.length)))];
       for (const n of counts) {
         const draws = n === train.length ? 1 : s.labelDraws;
         for (let draw = 0; draw < draws; draw++) {
-          const order = shuffleInPlace(
+          const order = permutation(
             Int32Array.from({ length: train.length }, (_, i) => i),
-            run.config.seed + 1000 * draw,
-            n,
+            { seed: run.config.seed + 1000 * draw, stream: n },
           ).subarray(0, n);
-          const fitted = fitLogisticRegression(
-            flatten(trainCodes, order, d),
-            d,
+          const fitted = logisticRegression(
+            Array.from(order, (i) => trainCodes[i]),
             Int32Array.from(order, (i) => trainLabels[i]),
-            10,
-            { c: s.c, maxIter: 500 },
+            { nClasses: 10, c: s.c, maxIter: 500 },
           );
-          const { loss, accuracy } = score(fitted.predictProba(xTest), yTest, 10);
+          const { loss, accuracy } = score(fitted.predictProba(testCodes), yTest);
           rows.push({
             beta: run.config.beta,
             latentDim: d,

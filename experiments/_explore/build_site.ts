@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { loadVae } from "../../models/load_vae.ts";
 import { useBackend } from "../../models/use_backend.ts";
 import { encodeObservations } from "../../models/encode_observations.ts";
+import { activeUnits } from "../../metrics/active_units.ts";
 import { CliError } from "../_train/cli_error.ts";
 import { dimensionOrder, sliderRanges } from "./page/explorer_core.js";
 import { openRunDataset, pickImages, type Picks } from "./pick_images.ts";
@@ -121,10 +122,8 @@ function activeDims(
     };
   }
   if (mean && mean.length >= 2) {
-    const active = Array.from({ length: d }, (_, j) => {
-      const m = mean.reduce((s, r) => s + r[j], 0) / mean.length;
-      return mean.reduce((s, r) => s + (r[j] - m) ** 2, 0) / mean.length > 0.01;
-    });
+    const varying = activeUnits(mean).active;
+    const active = Array.from({ length: d }, (_, j) => varying.includes(j));
     return { active, source: `Var[μ_j] > 0.01 over the ${mean.length} data images here` };
   }
   return { active: null, source: "unknown (no final metrics, no data images)" };

@@ -1,15 +1,21 @@
 // The metrics a run ends with: every score the data set's factors allow,
-// computed from the encoder's posterior means on a seeded sample.
+// computed from the encoder's posterior means on a seeded sample. Each metric
+// is one entry of FINAL_METRICS, saying what it reads, how it is computed and
+// which of its numbers are headlines: adding a metric to every run is adding
+// an entry.
 import type { Vae } from "../../models/build_vae.ts";
 import { encodeObservations } from "../../models/encode_observations.ts";
 import type { Dataset, GroundTruthDataset } from "../../data/dataset.ts";
 import type { Observations } from "../../data/ground_truth_data.ts";
-import { shuffleInPlace } from "./shuffle_in_place.ts";
+import { permutation } from "../../data/permutation.ts";
 import {
+  activeUnits,
   betaVaeScore,
+  type CodesAndFactors,
   dci,
   explicitness,
   factorVaeScore,
+  irs,
   mig,
   modularity,
   sap,
@@ -30,26 +36,164 @@ export interface FinalMetrics {
   samples: number;
 }
 
+/** What a metric can read, by kind; a kind is missing when the data set cannot provide it. */
+interface MetricInputs {
+  /** The posterior means of the sample, `[n][D]`. */
+  codes: { codes: Float32Array[] };
+  /** The means with the factor labels of the same samples, whole and split 2:1. */
+  labelled: {
+    codes: Float32Array[];
+    factors: number[][];
+    train: CodesAndFactors;
+    test: CodesAndFactors;
+    /** K, the number of factors. */
+    factorCount: number;
+  };
+  /** The posterior means and log-variances with the factor labels. */
+  posterior: { mean: Float32Array[]; logVar: Float32Array[]; factors: number[][] };
+  /** A data set that renders observations from sampled factors, and the encoder to score. */
+  sampler: {
+    dataset: GroundTruthDataset;
+    represent: (observations: Observations) => Float32Array[];
+    /** --score-points: training points of the sampled scores (half as many to evaluate). */
+    numTrain: number;
+    numEval: number;
+  };
+}
+
+/** One metric of the table. */
+interface MetricEntry<K extends keyof MetricInputs, R> {
+  /** Its key in `details` (and in the log line when it fails). */
+  name: string;
+  /** The kind of input it reads; without it the metric is left out. */
+  needs: K;
+  /** Whether it is worth computing on this input (default: always). */
+  applies?: (input: MetricInputs[K]) => boolean;
+  compute: (input: MetricInputs[K], seed: number) => R | Promise<R>;
+  /** The numbers of its result that go into `scores`. */
+  headline: (result: R, input: MetricInputs[K]) => Record<string, number>;
+}
+
+/** A table entry with its types checked, ready to run on whatever inputs exist. */
+interface FinalMetric {
+  name: string;
+  run(inputs: Partial<MetricInputs>, seed: number, into: Recorder): Promise<void>;
+}
+
+/** Where results go: the headline scores, the details, the log. */
+interface Recorder {
+  scores: Record<string, number>;
+  details: Record<string, MetricOutcome>;
+  log: (line: string) => void;
+}
+
+function metric<K extends keyof MetricInputs, R>(entry: MetricEntry<K, R>): FinalMetric {
+  return {
+    name: entry.name,
+    async run(inputs, seed, into) {
+      const input = inputs[entry.needs];
+      if (input === undefined || (entry.applies && !entry.applies(input))) return;
+      const result = await timed(entry.name, into, () => entry.compute(input, seed));
+      if (result !== undefined) Object.assign(into.scores, entry.headline(result, input));
+    },
+  };
+}
+
+/** Every metric a run ends with, in the order they run and their scores are listed. */
+const FINAL_METRICS: readonly FinalMetric[] = [
+  metric({
+    name: "unsupervised",
+    needs: "codes",
+    compute: ({ codes }) => unsupervisedScores(codes),
+    headline: (r) => ({
+      gaussianTotalCorrelation: r.gaussianTotalCorrelation,
+      gaussianWassersteinCorrelationNorm: r.gaussianWassersteinCorrelationNorm,
+      mutualInfoScore: r.mutualInfoScore,
+    }),
+  }),
+  metric({
+    name: "mig",
+    needs: "labelled",
+    compute: ({ codes, factors }) => mig(codes, factors),
+    headline: (r) => ({ mig: r.score }),
+  }),
+  metric({
+    name: "sap",
+    needs: "labelled",
+    compute: ({ train, test }) => sap(train, test),
+    headline: (r) => ({ sap: r.score }),
+  }),
+  metric({
+    name: "dci",
+    needs: "labelled",
+    compute: ({ train, test }, seed) => dci(train, test, { seed }),
+    headline: (r, { factorCount }) => ({
+      // With one factor, disentanglement is 1 by construction: not worth a headline.
+      ...(factorCount > 1 ? { dciDisentanglement: r.disentanglement } : {}),
+      dciCompleteness: r.completeness,
+      dciInformativeness: r.informativeness.test,
+    }),
+  }),
+  metric({
+    name: "modularity",
+    needs: "labelled",
+    applies: ({ factorCount }) => factorCount > 1,
+    compute: ({ codes, factors }) => modularity(codes, factors),
+    headline: (r) => ({ modularity: r.score }),
+  }),
+  metric({
+    name: "explicitness",
+    needs: "labelled",
+    compute: ({ train, test }) => explicitness(train, test),
+    headline: (r) => ({ explicitness: r.score }),
+  }),
+  metric({
+    name: "betaVaeScore",
+    needs: "sampler",
+    compute: ({ dataset, represent, numTrain, numEval }, seed) =>
+      betaVaeScore(dataset, represent, { numTrain, numEval, seed }),
+    headline: (r) => ({ betaVaeScore: r.evalAccuracy }),
+  }),
+  metric({
+    name: "factorVaeScore",
+    needs: "sampler",
+    compute: ({ dataset, represent, numTrain, numEval }, seed) =>
+      factorVaeScore(dataset, represent, {
+        numTrain,
+        numEval,
+        seed,
+        numVarianceEstimate: Math.min(10_000, 4 * numTrain),
+      }),
+    headline: (r) => ({ factorVaeScore: r.evalAccuracy }),
+  }),
+  metric({
+    name: "irs",
+    needs: "labelled",
+    compute: ({ codes, factors }) => irs(codes, factors),
+    headline: (r) => ({ irs: r.score }),
+  }),
+];
+
 function isGroundTruth(d: Dataset): d is GroundTruthDataset {
   return typeof (d as GroundTruthDataset).sampleFactors === "function" &&
     typeof (d as GroundTruthDataset).observationsFromFactors === "function";
 }
 
-async function timed(
+/** Runs `fn`, recording its result and seconds (or its error) under `name`. */
+async function timed<R>(
   name: string,
-  details: Record<string, MetricOutcome>,
-  log: (line: string) => void,
-  fn: () => unknown | Promise<unknown>,
-): Promise<unknown | undefined> {
+  into: Recorder,
+  fn: () => R | Promise<R>,
+): Promise<R | undefined> {
   const t0 = performance.now();
   try {
     const result = await fn();
-    details[name] = { result, seconds: (performance.now() - t0) / 1000 };
+    into.details[name] = { result, seconds: (performance.now() - t0) / 1000 };
     return result;
   } catch (e) {
     const message = (e as Error).message;
-    details[name] = { error: message };
-    log(`metric ${name} skipped: ${message}`);
+    into.details[name] = { error: message };
+    into.log(`metric ${name} skipped: ${message}`);
     return undefined;
   }
 }
@@ -64,95 +208,52 @@ export async function finalMetrics(
   const { samples, scorePoints, seed, log } = options;
   // A seeded sample (without replacement) of the evaluation indices.
   const n = Math.min(samples, indices.length);
-  const sample = shuffleInPlace(Int32Array.from(indices), seed, 0x6d657472).subarray(0, n);
+  const sample = permutation(indices, { seed, stream: 0x6d657472 }).subarray(0, n);
   const mean: Float32Array[] = [];
+  const logVar: Float32Array[] = [];
   for (let start = 0; start < n; start += 512) {
     const part = sample.subarray(start, Math.min(n, start + 512));
-    const obs = await dataset.observations(part);
-    mean.push(...encodeObservations(vae.encoder, obs).mean);
+    const encoded = encodeObservations(vae.encoder, await dataset.observations(part));
+    mean.push(...encoded.mean);
+    logVar.push(...encoded.logVar);
   }
-  const d = mean[0].length;
-  const activeUnits: number[] = [];
-  for (let j = 0; j < d; j++) {
-    let s = 0, s2 = 0;
-    for (const row of mean) {
-      s += row[j];
-      s2 += row[j] * row[j];
-    }
-    if (s2 / n - (s / n) ** 2 > 0.01) activeUnits.push(j);
-  }
-  const details: Record<string, MetricOutcome> = {};
-  const scores: Record<string, number> = { activeUnits: activeUnits.length };
-  const unsup = await timed("unsupervised", details, log, () => unsupervisedScores(mean)) as
-    | Record<string, number>
-    | undefined;
-  if (unsup) {
-    scores.gaussianTotalCorrelation = unsup.gaussianTotalCorrelation;
-    scores.gaussianWassersteinCorrelationNorm = unsup.gaussianWassersteinCorrelationNorm;
-    scores.mutualInfoScore = unsup.mutualInfoScore;
-  }
-  if (!dataset.factors) return { scores, details, activeUnits, samples: n };
+  const { active } = activeUnits(mean);
+  const into: Recorder = { scores: { activeUnits: active.length }, details: {}, log };
+  const inputs = metricInputs(vae, dataset, sample, { mean, logVar }, scorePoints);
+  for (const m of FINAL_METRICS) await m.run(inputs, seed, into);
+  return { scores: into.scores, details: into.details, activeUnits: active, samples: n };
+}
 
+/** The inputs this data set can give the metrics (factors only if it has them). */
+function metricInputs(
+  vae: Vae,
+  dataset: Dataset,
+  sample: Int32Array,
+  { mean, logVar }: { mean: Float32Array[]; logVar: Float32Array[] },
+  scorePoints: number,
+): Partial<MetricInputs> {
+  if (!dataset.factors) return { codes: { codes: mean } };
   const factors = dataset.factors(sample);
-  const split = Math.floor((2 * n) / 3);
-  const train = { codes: mean.slice(0, split), factors: factors.slice(0, split) };
-  const test = { codes: mean.slice(split), factors: factors.slice(split) };
-  const m = await timed("mig", details, log, () => mig(mean, factors)) as
-    | { score: number }
-    | undefined;
-  if (m) scores.mig = m.score;
-  const s = await timed("sap", details, log, () => sap(train, test)) as
-    | { score: number }
-    | undefined;
-  if (s) scores.sap = s.score;
-  const c = await timed("dci", details, log, () => dci(train, test, { seed })) as
-    | { disentanglement: number; completeness: number; informativeness: { test: number } }
-    | undefined;
-  const k = factors[0]?.length ?? 0;
-  if (c) {
-    // With one factor, disentanglement is 1 by construction: not worth a headline.
-    if (k > 1) scores.dciDisentanglement = c.disentanglement;
-    scores.dciCompleteness = c.completeness;
-    scores.dciInformativeness = c.informativeness.test;
-  }
-  if (k > 1) {
-    const mo = await timed("modularity", details, log, () => modularity(mean, factors)) as
-      | { score: number }
-      | undefined;
-    if (mo) scores.modularity = mo.score;
-  }
-  const ex = await timed("explicitness", details, log, () => explicitness(train, test)) as
-    | { score: number }
-    | undefined;
-  if (ex) scores.explicitness = ex.score;
-
-  if (isGroundTruth(dataset) && scorePoints > 0) {
-    const represent = (obs: Observations) => encodeObservations(vae.encoder, obs).mean;
-    const common = {
+  const split = Math.floor((2 * mean.length) / 3);
+  const labelled = {
+    codes: mean,
+    factors,
+    train: { codes: mean.slice(0, split), factors: factors.slice(0, split) },
+    test: { codes: mean.slice(split), factors: factors.slice(split) },
+    factorCount: factors[0]?.length ?? 0,
+  };
+  const sampler = isGroundTruth(dataset) && scorePoints > 0
+    ? {
+      dataset,
+      represent: (obs: Observations) => encodeObservations(vae.encoder, obs).mean,
       numTrain: scorePoints,
       numEval: Math.max(1, Math.floor(scorePoints / 2)),
-      seed,
-    };
-    const b = await timed(
-      "betaVaeScore",
-      details,
-      log,
-      () => betaVaeScore(dataset, represent, common),
-    ) as
-      | { evalAccuracy: number }
-      | undefined;
-    if (b) scores.betaVaeScore = b.evalAccuracy;
-    const f = await timed(
-      "factorVaeScore",
-      details,
-      log,
-      () =>
-        factorVaeScore(dataset, represent, {
-          ...common,
-          numVarianceEstimate: Math.min(10_000, 4 * scorePoints),
-        }),
-    ) as { evalAccuracy: number } | undefined;
-    if (f) scores.factorVaeScore = f.evalAccuracy;
-  }
-  return { scores, details, activeUnits, samples: n };
+    }
+    : undefined;
+  return {
+    codes: { codes: mean },
+    labelled,
+    posterior: { mean, logVar, factors },
+    ...(sampler ? { sampler } : {}),
+  };
 }

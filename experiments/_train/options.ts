@@ -3,7 +3,12 @@
 import { parseArgs } from "node:util";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { LIKELIHOODS } from "../../losses/log_px_given_z.ts";
+import { listArchitectures } from "../../models/list_architectures.ts";
+import type { ObjectiveName } from "../../models/train_step.ts";
+import { BACKEND_NAMES } from "../../models/use_backend.ts";
 import { CliError } from "./cli_error.ts";
+import { datasetNeedsPath, DATASETS } from "./make_dataset.ts";
 
 type Kind = "string" | "number" | "integer" | "boolean" | "list";
 
@@ -17,10 +22,23 @@ interface OptionSpec {
   readonly affectsTraining?: boolean;
 }
 
-export const DATASETS = ["dsprites", "dsprites-npz", "shapes", "mnist", "image-folder"] as const;
-export const MODELS = ["burgess", "locatello-mlp", "seed000-conv", "mnist-mlp"] as const;
-export const OBJECTIVE_NAMES = ["beta-tcvae", "beta-vae", "vae", "capacity", "grouped"] as const;
-export const BACKENDS = ["wasm", "cpu", "webgpu", "tensorflow", "tensorflow-gpu"] as const;
+// The choices come from the code that owns them: the data sets from the loader
+// table, the models from models/, the backends from useBackend, the
+// likelihoods from losses/.
+export { DATASETS };
+export const MODELS: readonly string[] = listArchitectures().map((a) => a.name);
+export const BACKENDS = BACKEND_NAMES;
+
+// Every objective of models/, in the order --help lists them: a missing or
+// unknown one is a type error.
+const OBJECTIVES_LISTED = {
+  "beta-tcvae": true,
+  "beta-vae": true,
+  vae: true,
+  capacity: true,
+  grouped: true,
+} as const satisfies Record<ObjectiveName, true>;
+export const OBJECTIVE_NAMES = Object.keys(OBJECTIVES_LISTED) as ObjectiveName[];
 
 export const OPTIONS = {
   config: { kind: "string", default: "", help: "JSON file with any of these options (flags win)" },
@@ -161,7 +179,7 @@ export const OPTIONS = {
   likelihood: {
     kind: "string",
     default: "bernoulli",
-    choices: ["bernoulli", "gaussian", "laplace"],
+    choices: LIKELIHOODS,
     help: "observation model of the decoder",
     affectsTraining: true,
   },
@@ -239,48 +257,28 @@ export const OPTIONS = {
 
 export type OptionName = keyof typeof OPTIONS;
 
-/** The resolved options, camelCased. */
-export interface TrainConfig {
-  data: typeof DATASETS[number];
-  dataPath: string;
-  imageSize: number;
-  channels: number;
-  crops: string;
-  model: typeof MODELS[number];
-  objective: typeof OBJECTIVE_NAMES[number];
-  initialLogVar: number;
-  latentDim: number;
-  beta: number;
-  alpha: number;
-  gamma: number;
-  capacityMax: number;
-  capacitySteps: number;
-  klWarmup: number;
-  alphaWarmup: number;
-  betaWarmup: number;
-  gammaWarmup: number;
-  estimator: "mws" | "mss";
-  likelihood: "bernoulli" | "gaussian" | "laplace";
-  groupSizes: number[];
-  steps: number;
-  batchSize: number;
-  lr: number;
-  seed: number;
-  validationFraction: number;
-  trainSize: number;
-  backend: typeof BACKENDS[number];
-  backendFallback: boolean;
-  out: string;
-  name: string;
-  resume: boolean;
-  logEvery: number;
-  evalEvery: number;
-  checkpointEvery: number;
-  metricSamples: number;
-  scorePoints: number;
-  config: string;
-  help: boolean;
+/** `"latent-dim"` → `"latentDim"`, as {@link camel} does at run time. */
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+/** What an option of each kind holds once read. */
+interface KindValue {
+  string: string;
+  number: number;
+  integer: number;
+  boolean: boolean;
+  list: number[];
 }
+
+/** An option's value: one of its choices if it has them, else what its kind holds. */
+type OptionValue<S extends OptionSpec> = S extends { readonly choices: readonly (infer C)[] } ? C
+  : KindValue[S["kind"]];
+
+/** The resolved options, camelCased (`--latent-dim` is `latentDim`), typed from {@link OPTIONS}. */
+export type TrainConfig = {
+  -readonly [F in OptionName as CamelCase<F>]: OptionValue<typeof OPTIONS[F]>;
+};
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -411,7 +409,7 @@ export function parseTrainArgs(args: string[]): TrainConfig {
       }, not --latent-dim ${c.latentDim}`,
     );
   }
-  if ((c.data === "dsprites-npz" || c.data === "image-folder") && c.dataPath === "") {
+  if (datasetNeedsPath(c.data) && c.dataPath === "") {
     throw new CliError(`Cannot read the options: --data ${c.data} needs --data-path`);
   }
   if (c.channels !== 1 && c.channels !== 3) {

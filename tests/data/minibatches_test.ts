@@ -134,3 +134,57 @@ Deno.test("minibatches reject bad options, naming the value", async () => {
     /dataset must have size and observations/,
   );
 });
+
+Deno.test("minibatches from startStep s yield exactly the batches s, s+1, ... of a fresh iterator", async () => {
+  const plain = (b: { epoch: number; step: number; indices: Int32Array }) => ({
+    epoch: b.epoch,
+    step: b.step,
+    indices: Array.from(b.indices),
+  });
+  // 23 examples in batches of 5: 5 batches per epoch (the last of 3), or 4 with dropLast.
+  for (const dropLast of [false, true]) {
+    const options = { batchSize: 5, seed: 4, epochs: 3, startEpoch: 2, dropLast };
+    const fresh = (await collect(counting(23), options)).map(plain);
+    assert.equal(fresh.length, dropLast ? 12 : 15);
+    for (let s = 0; s <= fresh.length + 2; s++) {
+      const reads: number[] = [];
+      const d = counting(23);
+      const watched: Dataset = {
+        ...d,
+        observations: (i) => (reads.push(...Array.from(i)), d.observations(i)),
+      };
+      const started = await collect(watched, { ...options, startStep: s });
+      assert.deepEqual(started.map(plain), fresh.slice(s), `dropLast ${dropLast}, startStep ${s}`);
+      for (const b of started) {
+        assert.deepEqual(Array.from(b.observations.data), Array.from(b.indices));
+      }
+      // The skipped batches are not read.
+      assert.deepEqual(reads, fresh.slice(s).flatMap((b) => b.indices));
+    }
+  }
+  // An endless stream started inside epoch 7 (8 batches of 4 per epoch, subset of a data set).
+  const subset = Array.from({ length: 32 }, (_, i) => 3 * i);
+  const endless = { batchSize: 4, seed: 1, epochs: Infinity, dropLast: true, indices: subset };
+  const head = [];
+  for await (const b of minibatches(counting(100), endless)) {
+    head.push(plain(b));
+    if (head.length === 60) break;
+  }
+  const resumed = [];
+  for await (const b of minibatches(counting(100), { ...endless, startStep: 59 })) {
+    resumed.push(plain(b));
+    break;
+  }
+  assert.deepEqual(resumed, [head[59]]);
+  assert.deepEqual([head[59].epoch, head[59].step], [7, 3]);
+  await assertRejectsWith(
+    () => collect(counting(10), { seed: 1, startStep: 1.5 }),
+    RangeError,
+    /Cannot make minibatches: startStep must be an integer ≥ 0, got 1\.5/,
+  );
+  await assertRejectsWith(
+    () => collect(counting(10), { seed: 1, startStep: -1 }),
+    RangeError,
+    /startStep must be an integer ≥ 0, got -1/,
+  );
+});

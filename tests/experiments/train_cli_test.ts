@@ -264,3 +264,21 @@ Deno.test("the same seed gives the same run; per-term warm-ups reach the log", a
     await Deno.remove(out, { recursive: true });
   }
 });
+
+Deno.test("a run without a validation split finishes, ordering traversals by the training KL", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const r = await train([
+      ...["--data", "shapes", "--image-size", "28", "--model", "mnist-mlp", "--latent-dim", "3"],
+      ...["--out", out, "--name", "nv", "--steps", "2", "--batch-size", "16"],
+      ...["--metric-samples", "200", "--score-points", "0", "--validation-fraction", "0"],
+    ]);
+    if (r.code !== 0) throw new Error(`run failed:\n${r.stderr}`);
+    const summary = JSON.parse(await Deno.readTextFile(`${out}/nv/summary.json`));
+    if (summary.finalValidation !== null || [...summary.klOrder].sort().join() !== "0,1,2") {
+      throw new Error(`summary: ${JSON.stringify(summary).slice(0, 300)}`);
+    }
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

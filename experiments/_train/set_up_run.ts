@@ -1,0 +1,110 @@
+// Everything a run needs before its first step: the backend, the data set and
+// its split, and the model with its optimiser (new, or from the checkpoint).
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { permutation } from "../../data/permutation.ts";
+import type { Dataset } from "../../data/dataset.ts";
+import { splitIndices } from "../../data/split_indices.ts";
+import { buildVae } from "../../models/build_vae.ts";
+import { type AdamOptimizer, fusedAdam } from "../../models/fused_adam.ts";
+import { loadCheckpoint } from "../../models/load_checkpoint.ts";
+import { useBackend } from "../../models/use_backend.ts";
+import { CliError } from "./cli_error.ts";
+import { makeDataset } from "./make_dataset.ts";
+import type { TrainConfig } from "./options.ts";
+import { writeRunConfig, writeStatus } from "./run_folder.ts";
+import { trimLog } from "./trim_log.ts";
+import type { RunFolder, RunIo, RunSetup, Session } from "./types.ts";
+
+/** Prepares the run and records it (config.json, status "running"); throws CliError. */
+export async function setUpRun(
+  config: TrainConfig,
+  folder: RunFolder,
+  io: RunIo,
+): Promise<RunSetup> {
+  const backend = await chooseBackend(config, io);
+  const dataset = await makeDataset(config);
+  const { train, validation } = splitData(config, dataset.size);
+  await mkdir(join(folder.runDir, "images"), { recursive: true });
+  await writeRunConfig(folder, config, { backend, dataset, train, validation });
+  await writeStatus(folder.runDir, "running");
+  const optimizer = fusedAdam({ learningRate: config.lr });
+  const model = config.resume
+    ? await restoreModel(folder, optimizer, io)
+    : { vae: buildModel(config, dataset), startStep: 0, history: [] };
+  if (model.startStep >= config.steps) {
+    io.log(
+      `the checkpoint is at step ${model.startStep} ≥ --steps ${config.steps}: nothing to train`,
+    );
+  }
+  const modelConfig = {
+    architecture: config.model,
+    latentDim: config.latentDim,
+    inputShape: dataset.observationShape,
+    objective: config.objective,
+    likelihood: config.likelihood,
+    data: config.data,
+  };
+  return { backend, dataset, train, validation, optimizer, modelConfig, ...model };
+}
+
+/** Selects --backend (or its fallback) and logs what it runs on; returns the active backend. */
+async function chooseBackend(config: TrainConfig, io: RunIo): Promise<string> {
+  const selection = await useBackend(config.backend, {
+    fallback: config.backendFallback,
+    warn: (line: string) => io.log(`warning: ${line}`),
+  }).catch((e: Error) => {
+    throw new CliError(`Cannot use the ${config.backend} backend: ${e.message.split("\n")[0]}`);
+  });
+  io.log(`backend: ${selection.summary}`);
+  return selection.active;
+}
+
+/** The seeded train/validation split; --train-size keeps a seeded subset of the training part. */
+function splitData(
+  config: TrainConfig,
+  size: number,
+): { train: Int32Array; validation: Int32Array } {
+  const split = splitIndices(size, {
+    validationFraction: config.validationFraction,
+    seed: config.seed,
+  });
+  // Sorted, like the split.
+  const train = config.trainSize > 0 && config.trainSize < split.train.length
+    ? permutation(split.train, { seed: config.seed, stream: 0x73756273 })
+      .subarray(0, config.trainSize).sort()
+    : split.train;
+  if (train.length < config.batchSize) {
+    throw new CliError(
+      `Cannot train: the training split has ${train.length} examples, fewer than --batch-size ${config.batchSize}`,
+    );
+  }
+  return { train, validation: split.validation };
+}
+
+/** A new model as configured; a bad architecture or input shape is a CliError. */
+function buildModel(config: TrainConfig, dataset: Dataset) {
+  try {
+    return buildVae(config.model, {
+      inputShape: dataset.observationShape,
+      latentDim: config.latentDim,
+      seed: config.seed,
+      initialLogVar: config.initialLogVar,
+    });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+/** The checkpoint's model (into `optimizer`), step and sessions; trims the log to it. */
+async function restoreModel(folder: RunFolder, optimizer: AdamOptimizer, io: RunIo) {
+  const restored = await loadCheckpoint(folder.checkpointDir, optimizer);
+  const startStep = restored.state.step as number;
+  const history = (restored.state.history as Session[]) ?? [];
+  io.log(`resuming ${folder.runDir} at step ${startStep}`);
+  const dropped = await trimLog(join(folder.runDir, "log.jsonl"), startStep);
+  if (dropped > 0) {
+    io.log(`dropped ${dropped} log records from after the checkpoint (those steps run again)`);
+  }
+  return { vae: restored.vae, startStep, history };
+}
