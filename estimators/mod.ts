@@ -3,8 +3,11 @@
  * and of the product of its marginals ∏_d q(z_d), which the ELBO
  * decomposition into index-code MI, total correlation and dimension-wise KL
  * needs: minibatch weighted sampling (MWS), minibatch stratified sampling
- * (MSS) and the exact mixture over a small data set. Tensor functions on
- * tfjs-core; inputs are never disposed.
+ * (MSS) and the exact mixture over a small data set; and the density-ratio
+ * estimate of the total correlation (FactorVAE): a discriminator's log-odds
+ * between samples of q(z) and of ∏_d q(z_d) (`permuteDimensions`), with the
+ * loss that trains it. Tensor functions on tfjs-core; inputs are never
+ * disposed.
  *
  * @example Total correlation of a minibatch under MSS
  * ```ts
@@ -27,6 +30,9 @@ export * from "./mws_log_qz.ts";
 export * from "./mss_log_qz.ts";
 export * from "./log_importance_weights.ts";
 export * from "./exact_log_qz.ts";
+export * from "./permute_dimensions.ts";
+export * from "./density_ratio_tc.ts";
+export * from "./density_ratio_discriminator_loss.ts";
 export type {
   GaussianPosterior,
   LogQzEstimate,

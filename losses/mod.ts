@@ -4,8 +4,10 @@
  * fixed-variance Gaussian, Laplace), the closed-form Gaussian KL, the ELBO
  * decomposition into reconstruction, index-code mutual information (MI),
  * total correlation (TC) and dimension-wise KL (DWKL), their (α, β, γ)
- * weighting, presets for the VAE, β-VAE, β-TCVAE and the capacity objective,
- * the Grouped-VAE reconstruction terms, and schedules for any hyper-parameter.
+ * weighting, the objectives of the VAE, β-VAE, β-TCVAE, the capacity
+ * objective (AnnealedVAE), FactorVAE (with a discriminator's TC estimate),
+ * DIP-VAE-I and DIP-VAE-II, the Grouped-VAE reconstruction terms, and
+ * schedules for any hyper-parameter.
  *
  * Functions are pure: tensors in, tensors out, per sample and unreduced unless
  * the name says otherwise; inputs are never disposed. Training needs the
@@ -48,6 +50,10 @@ export * from "./vae_loss.ts";
 export * from "./beta_vae_loss.ts";
 export * from "./beta_tcvae_loss.ts";
 export * from "./capacity_loss.ts";
+export * from "./factor_vae_loss.ts";
+export * from "./dip_vae_regularizer.ts";
+export * from "./dip_vae_i_loss.ts";
+export * from "./dip_vae_ii_loss.ts";
 export * from "./constant_schedule.ts";
 export * from "./linear_schedule.ts";
 export * from "./cyclical_schedule.ts";
