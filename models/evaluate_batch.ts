@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Vae } from "./build_vae.ts";
+import type { Discriminator } from "./build_discriminator.ts";
 import {
+  checkState,
   forward,
   type ObjectiveOptions,
   resolveObjective,
@@ -8,10 +10,20 @@ import {
   unpack,
 } from "./_objective.ts";
 
+/** Options of {@link evaluateBatch}: the objective's, and the state it carries. */
+export interface EvaluateBatchOptions extends ObjectiveOptions {
+  /**
+   * FactorVAE: the discriminator whose TC estimate the loss weighs (it is not trained here).
+   * @default {undefined}
+   */
+  readonly discriminator?: Discriminator;
+}
+
 /**
  * Scores a minibatch without training: the same terms as `trainStep` (the
  * objective, reconstruction, KL, ELBO, MI, TC, dimension-wise KL, KL per
- * dimension), for validation. The weights are untouched.
+ * dimension), for validation. The weights are untouched (FactorVAE's
+ * discriminator too: pass it as `options.discriminator`).
  *
  * @example
  * ```ts
@@ -31,7 +43,11 @@ import {
  * @param options The objective and its settings, as for `trainStep`.
  * @returns The batch means of every term.
  */
-export function evaluateBatch(vae: Vae, x: tf.Tensor, options: ObjectiveOptions): StepReport {
+export function evaluateBatch(
+  vae: Vae,
+  x: tf.Tensor,
+  options: EvaluateBatchOptions,
+): StepReport {
   const action = "evaluate a batch";
   if (!(x instanceof tf.Tensor)) {
     throw new TypeError(`Cannot ${action}: x must be a tensor, got ${typeof x}`);
@@ -40,10 +56,13 @@ export function evaluateBatch(vae: Vae, x: tf.Tensor, options: ObjectiveOptions)
     throw new TypeError(`Cannot ${action}: vae must be { encoder, decoder }`);
   }
   const latentDim = (vae.encoder.outputs[0].shape[1] as number) / 2;
-  const resolved = resolveObjective(options, latentDim, action);
-  const packed = tf.tidy(() => forward(vae, x, resolved, false).packed);
+  const { discriminator, ...objective } = options ?? ({} as EvaluateBatchOptions);
+  const resolved = resolveObjective(objective, latentDim, action);
+  const state = discriminator ? { discriminator } : {};
+  checkState(resolved, state, action);
+  const packed = tf.tidy(() => forward(vae, x, resolved, false, state).packed);
   try {
-    return unpack(packed.dataSync() as Float32Array);
+    return unpack(packed.dataSync() as Float32Array, resolved.record.reportKeys);
   } finally {
     packed.dispose();
   }

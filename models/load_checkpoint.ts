@@ -5,7 +5,7 @@ import { type LoadedVae, loadVae } from "./load_vae.ts";
 
 /** A checkpoint read back by {@link loadCheckpoint}. */
 export interface LoadedCheckpoint {
-  /** The model, with its saved config. */
+  /** The model, with its saved config (and FactorVAE's discriminator, if the run had one). */
   readonly vae: LoadedVae;
   /** The JSON state saved with it. */
   readonly state: Record<string, unknown>;

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Discriminator } from "./build_discriminator.ts";
 import type { Vae } from "./build_vae.ts";
+import { hasDiscriminator, readDiscriminator } from "./_discriminator_files.ts";
 import { readLayersModel } from "./_layers_files.ts";
 
 /** A VAE read back from disk, with what was saved beside it. */
@@ -11,10 +13,13 @@ export interface LoadedVae extends Vae {
   readonly inputShape: number[];
   /** The config saved with the model. */
   readonly config: Record<string, unknown>;
+  /** FactorVAE's discriminator with its optimiser's state, when one was saved beside the VAE. */
+  readonly discriminator?: Discriminator;
 }
 
 /**
- * Loads a VAE saved by `saveVae`. A folder that does not hold one, or
+ * Loads a VAE saved by `saveVae` (and the discriminator saved with it, if
+ * any, its optimiser restored to continue training). A folder that does not hold one, or
  * weights that do not match, is an Error naming the path.
  *
  * @example
@@ -50,11 +55,15 @@ export async function loadVae(dir: string): Promise<LoadedVae> {
       `Cannot load the VAE: ${path} says latentDim ${meta.latentDim} but the encoder outputs ${latentDim}`,
     );
   }
+  const discriminatorDir = join(dir, "discriminator");
   return {
     encoder,
     decoder,
     latentDim,
     inputShape: encoder.inputs[0].shape.slice(1) as number[],
     config: meta.config ?? {},
+    ...(hasDiscriminator(discriminatorDir)
+      ? { discriminator: await readDiscriminator(discriminatorDir) }
+      : {}),
   };
 }

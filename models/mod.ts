@@ -11,6 +11,9 @@
  * - {@link useBackend} selects "wasm" (default), "cpu", "webgpu", "tensorflow"
  *   or "tensorflow-gpu", loading each backend package only when asked for and
  *   falling back (or throwing) with one line of advice when it is unavailable.
+ * - {@link trainStep} trains with any objective of {@link listObjectives}
+ *   (β-VAE, β-TCVAE, AnnealedVAE, FactorVAE, DIP-VAE-I/II, Grouped-VAE);
+ *   FactorVAE's discriminator comes from {@link buildObjectiveState}.
  * - {@link registerWasmTrainingKernels} adds the wasm kernels training needs
  *   (conv filter and input gradients, transposed matmuls) built on XNNPACK;
  *   {@link fusedAdam} is Adam with one fused pass per variable on wasm.
@@ -54,12 +57,26 @@ export {
 export {
   type ObjectiveName,
   type ObjectiveOptions,
+  type ObjectiveState,
   type StepReport,
   type TrainState,
   trainStep,
+  type TrainStepOptions,
 } from "./train_step.ts";
+export {
+  type HyperparameterListing,
+  type HyperparameterName,
+  listObjectives,
+  type ObjectiveListing,
+} from "./list_objectives.ts";
+export {
+  buildDiscriminator,
+  type BuildDiscriminatorOptions,
+  type Discriminator,
+} from "./build_discriminator.ts";
+export { buildObjectiveState, type BuildObjectiveStateOptions } from "./build_objective_state.ts";
 export { NonFiniteLossError } from "./non_finite_loss_error.ts";
-export { evaluateBatch } from "./evaluate_batch.ts";
+export { evaluateBatch, type EvaluateBatchOptions } from "./evaluate_batch.ts";
 export {
   type EncodedObservations,
   encodeObservations,

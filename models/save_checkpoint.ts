@@ -20,7 +20,8 @@ export interface SaveCheckpointOptions {
 
 /**
  * Saves everything a training run needs to continue exactly: the model (as
- * `saveVae` does), the optimiser's weights (Adam's moments and step count) in
+ * `saveVae` does, with FactorVAE's discriminator and its optimiser when
+ * `train.discriminator` is set), the optimiser's weights (Adam's moments and step count) in
  * `optimizer.bin` + `optimizer.json`, and the caller's JSON `state`. The
  * checkpoint is written to a temporary folder and renamed into place, so an
  * interrupted save never leaves a half-written checkpoint behind.
@@ -58,7 +59,7 @@ export async function saveCheckpoint(
   const tmp = `${dir}.tmp-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
   try {
-    await saveVae(vae, join(tmp, "model"), { config });
+    await saveVae(vae, join(tmp, "model"), { config, discriminator: train.discriminator });
     const weights = await optimizer.getWeights();
     const manifest = [];
     const parts: Uint8Array[] = [];

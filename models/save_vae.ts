@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Discriminator } from "./build_discriminator.ts";
 import type { Vae } from "./build_vae.ts";
+import { writeDiscriminator } from "./_discriminator_files.ts";
 import { writeLayersModel } from "./_layers_files.ts";
 
 /** Options of {@link saveVae}. */
@@ -12,13 +14,21 @@ export interface SaveVaeOptions {
    * @default {{}}
    */
   readonly config?: Record<string, unknown>;
+  /**
+   * FactorVAE's discriminator, saved with its optimiser's state in
+   * `dir/discriminator/` (`loadVae` reads it back).
+   * @default {undefined}
+   */
+  readonly discriminator?: Discriminator;
 }
 
 /**
  * Saves a VAE to a folder in the tfjs layers format, which both `loadVae` and
  * a browser's `tf.loadLayersModel("…/encoder/model.json")` read:
  * `dir/encoder/{model.json,weights.bin}`, `dir/decoder/{model.json,weights.bin}`
- * and `dir/vae.json` with the latent size and the given config.
+ * and `dir/vae.json` with the latent size and the given config; with
+ * `options.discriminator`, also `dir/discriminator/` (its model, and its
+ * optimiser's weights in `optimizer.json` + `optimizer.bin`).
  *
  * @example
  * ```ts
@@ -45,10 +55,11 @@ export async function saveVae(vae: Vae, dir: string, options: SaveVaeOptions = {
   if (typeof dir !== "string" || dir === "") {
     throw new TypeError(`Cannot save the VAE: dir must be a folder path, got ${String(dir)}`);
   }
-  const { config = {} } = options;
+  const { config = {}, discriminator } = options;
   await mkdir(dir, { recursive: true });
   await writeLayersModel(vae.encoder, join(dir, "encoder"));
   await writeLayersModel(vae.decoder, join(dir, "decoder"));
+  if (discriminator) await writeDiscriminator(discriminator, join(dir, "discriminator"));
   const latentDim = (vae.encoder.outputs[0].shape[1] as number) / 2;
   const inputShape = vae.encoder.inputs[0].shape.slice(1);
   await writeFile(

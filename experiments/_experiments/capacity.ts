@@ -6,7 +6,14 @@
 import { writeCsv } from "./data_files.ts";
 import { chartFigure } from "./figures.ts";
 import { heldOutObservations } from "./held_out.ts";
-import { plannedRun, tag, type TrainingSettings, trainingValues, weighted } from "./make_config.ts";
+import {
+  betaOf,
+  plannedRun,
+  tag,
+  type TrainingSettings,
+  trainingValues,
+  weighted,
+} from "./make_config.ts";
 import { reconstructionFigure, reconstructRuns } from "./reconstruction_figure.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
 
@@ -107,7 +114,7 @@ export const capacity: ExperimentDefinition<CapacitySettings> = {
       return {
         betaNorm: run.labels.betaNorm as number,
         latentDim: run.labels.latentDim as number,
-        beta: run.config.beta,
+        beta: betaOf(run.config),
         betaVaeScore: run.summary.metrics.scores.betaVaeScore ?? null,
         betaVaeTrainAccuracy: details?.result?.trainAccuracy ?? null,
         testLoss: v.reconstruction !== undefined ? v.reconstruction + v.kl : null,
@@ -223,7 +230,7 @@ export const capacity: ExperimentDefinition<CapacitySettings> = {
           caption:
             `D = ${d}: held-out images (first column) and their reconstructions for β_norm = ${
               column.map((r) => tag(r.labels.betaNorm as number)).join(", ")
-            } (β = ${column.map((r) => tag(Number(r.config.beta.toPrecision(3)))).join(", ")}).`,
+            } (β = ${column.map((r) => tag(Number(betaOf(r.config).toPrecision(3)))).join(", ")}).`,
         }),
       );
     }

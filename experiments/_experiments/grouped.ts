@@ -112,7 +112,7 @@ export const grouped: ExperimentDefinition<GroupedSettings> = {
           ...weighted(m.objective, m.beta),
           data: "dsprites",
           latentDim: s.latentDim,
-          groupSizes: m.objective === "grouped" ? s.groupSizes : [],
+          ...(m.objective === "grouped" ? { groupSizes: s.groupSizes } : {}),
         }, { model: modelName(m), seed }));
       }
     }

@@ -4,7 +4,7 @@
 // experiment's plan fills in the same way (training settings, loss weights),
 // so a plan states only what its runs add.
 import { join } from "node:path";
-import { parseTrainArgs, type TrainConfig } from "../_train/options.ts";
+import { objectiveKeys, parseTrainArgs, type TrainConfig, trainConfig } from "../_train/options.ts";
 import type { ExperimentContext, PlannedRun } from "./types.ts";
 
 /** Overrides that map one to one onto trainer options. */
@@ -33,11 +33,16 @@ export function plannedRun(
   // The papers train without a KL warm-up and with the usual initialisation (σ = 1);
   // the trainer's own defaults (a warm-up, narrow starting posteriors) are tuned for
   // its short default run instead.
-  const config: TrainConfig = { ...parseTrainArgs([]), klWarmup: 0, initialLogVar: 0, ...values };
+  // The objective's own options are its defaults unless the plan gives them (and a plan
+  // that gives one its objective does not read is an error).
+  const objective = values.objective ?? parseTrainArgs([]).objective;
+  const noWarmup = objectiveKeys(objective).includes("klWarmup") ? { klWarmup: 0 } : {};
+  const given: Record<string, unknown> = { initialLogVar: 0, ...noWarmup, ...values };
   for (const key of DIRECT) {
     const v = context.overrides[key];
-    if (v !== undefined) (config as unknown as Record<string, unknown>)[key] = v;
+    if (v !== undefined) given[key] = v;
   }
+  const config = trainConfig(given);
   config.out = join(context.dir, "runs");
   config.name = id;
   config.resume = false;
@@ -93,18 +98,26 @@ export function trainingValues(
 }
 
 /**
- * An objective with its weights (α MI + β TC + γ DW-KL): β-TCVAE weights
- * only the total correlation, β-VAE (and Grouped-VAE) all three terms.
+ * An objective with its β: the weight of the total correlation (β-TCVAE,
+ * whose α and γ stay at their default 1) or of the whole KL (β-VAE,
+ * Grouped-VAE, which read no α or γ).
  */
 export function weighted(
   objective: "beta-vae" | "beta-tcvae" | "grouped",
   beta: number,
-): Pick<TrainConfig, "objective" | "beta" | "alpha" | "gamma"> {
-  const others = objective === "beta-tcvae" ? 1 : beta;
-  return { objective, beta, alpha: others, gamma: others };
+): Pick<TrainConfig, "objective" | "beta"> {
+  return { objective, beta };
 }
 
 /** A number as a run-name fragment: 0.5 → "0.5", 1e-3 → "0.001". */
 export function tag(value: number): string {
   return String(Number(value.toPrecision(6)));
+}
+
+/** β of a run whose objective reads one (β-VAE, β-TCVAE, Grouped-VAE). */
+export function betaOf(config: TrainConfig): number {
+  if (config.beta === undefined) {
+    throw new TypeError(`Cannot read β: the run's objective ${config.objective} has none`);
+  }
+  return config.beta;
 }

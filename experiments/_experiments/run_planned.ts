@@ -21,11 +21,16 @@ async function readJson(path: string): Promise<Record<string, unknown>> {
 /**
  * The keys on which a saved run's options differ from the planned ones. An
  * option the trainer gained after the run was made counts as equal when the
- * plan leaves it at its default.
+ * plan leaves it at its default, and one the planned run's objective does not
+ * read (older runs carried every objective's weights) counts as equal too.
  */
 function differences(saved: Record<string, unknown>, planned: Record<string, unknown>): string[] {
-  const defaults = parseTrainArgs([]) as unknown as Record<string, unknown>;
+  const defaults = parseTrainArgs(["--objective", String(planned.objective)]) as unknown as Record<
+    string,
+    unknown
+  >;
   const same = (k: string) =>
+    !(k in planned) ||
     JSON.stringify(saved[k]) === JSON.stringify(planned[k]) ||
     (!(k in saved) && JSON.stringify(planned[k]) === JSON.stringify(defaults[k]));
   return COMPARED_KEYS.filter((k) => !same(k))

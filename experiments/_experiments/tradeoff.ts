@@ -6,7 +6,14 @@ import { makeDataset } from "../_train/make_dataset.ts";
 import { writeCsv } from "./data_files.ts";
 import { chartFigure } from "./figures.ts";
 import { heldOutObservations } from "./held_out.ts";
-import { plannedRun, tag, type TrainingSettings, trainingValues, weighted } from "./make_config.ts";
+import {
+  betaOf,
+  plannedRun,
+  tag,
+  type TrainingSettings,
+  trainingValues,
+  weighted,
+} from "./make_config.ts";
 import { readLog } from "./read_log.ts";
 import { reconstructionFigure, reconstructRuns } from "./reconstruction_figure.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
@@ -147,7 +154,7 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
           curves.push({
             run: run.id,
             model: NAMES[objective],
-            beta: run.config.beta,
+            beta: betaOf(run.config),
             epoch: line.step / perEpoch,
             step: line.step,
             split: "validation",
@@ -160,7 +167,7 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
         curves.push({
           run: run.id,
           model: NAMES[objective],
-          beta: run.config.beta,
+          beta: betaOf(run.config),
           epoch: line.step / perEpoch,
           step: line.step,
           split: "train",
@@ -174,8 +181,8 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
       );
       rows.push({
         model: NAMES[objective],
-        beta: run.config.beta,
-        weights: weights(objective, run.config.beta),
+        beta: betaOf(run.config),
+        weights: weights(objective, betaOf(run.config)),
         epoch: best ? best.step / perEpoch : null,
         loss: best?.values.loss ?? null,
         reconstruction: best?.values.reconstruction ?? null,
@@ -312,7 +319,7 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
         observations,
         reconstructions: await reconstructRuns(runs, observations),
         caption: `Held-out images (top row) and their reconstructions, one row per model: ${
-          runs.map((r) => `${r.labels.model} β = ${r.config.beta}`).join(", ")
+          runs.map((r) => `${r.labels.model} β = ${betaOf(r.config)}`).join(", ")
         }.`,
       }),
     );

@@ -8,7 +8,14 @@ import { writeCsv } from "./data_files.ts";
 import { encodeRows } from "./encode_rows.ts";
 import { chartFigure } from "./figures.ts";
 import { splitOf } from "./held_out.ts";
-import { plannedRun, tag, type TrainingSettings, trainingValues, weighted } from "./make_config.ts";
+import {
+  betaOf,
+  plannedRun,
+  tag,
+  type TrainingSettings,
+  trainingValues,
+  weighted,
+} from "./make_config.ts";
 import { formatSpread, spread } from "./stats.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
 import { withModel } from "./with_model.ts";
@@ -150,7 +157,7 @@ export const transfer: ExperimentDefinition<TransferSettings> = {
           );
           const { loss, accuracy } = score(fitted.predictProba(testCodes), yTest);
           rows.push({
-            beta: run.config.beta,
+            beta: betaOf(run.config),
             latentDim: d,
             labels: n,
             draw,

@@ -15,7 +15,14 @@ import {
   reconstruct,
   traversalImages,
 } from "./images.ts";
-import { plannedRun, tag, type TrainingSettings, trainingValues, weighted } from "./make_config.ts";
+import {
+  betaOf,
+  plannedRun,
+  tag,
+  type TrainingSettings,
+  trainingValues,
+  weighted,
+} from "./make_config.ts";
 import { readLog } from "./read_log.ts";
 import { reconstructionFigure } from "./reconstruction_figure.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
@@ -124,7 +131,7 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
         const { validation } = await readLog(run.dir);
         const kl = validation.at(-1)?.klPerDimension ?? new Array(d).fill(0);
         const order = Array.from({ length: d }, (_, j) => j).sort((a, b) => kl[b] - kl[a]);
-        kl.forEach((v, j) => klRows.push({ beta: run.config.beta, latent: `z${j + 1}`, kl: v }));
+        kl.forEach((v, j) => klRows.push({ beta: betaOf(run.config), latent: `z${j + 1}`, kl: v }));
         // Static grid: row r sweeps latent order[r] of the first held-out image.
         const [base] = encodeMeans(model, first);
         const grid = traversalImages(model, order, {
@@ -135,9 +142,9 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
         grids.push(
           await imageFigure(
             context,
-            `traversal_b${tag(run.config.beta)}.png`,
+            `traversal_b${tag(betaOf(run.config))}.png`,
             encodePng(gridRaster(grid, { columns: values.length, scale })),
-            `β = ${run.config.beta}: one row per latent (${
+            `β = ${betaOf(run.config)}: one row per latent (${
               order.map((j) => `z${j + 1} KL ${kl[j].toFixed(2)}`).join(", ")
             }), swept over ${values.map((v) => tag(Number(v.toFixed(2)))).join(", ")}.`,
           ),
@@ -162,16 +169,16 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
         gifs.push(
           await imageFigure(
             context,
-            `animation_b${tag(run.config.beta)}.gif`,
+            `animation_b${tag(betaOf(run.config))}.gif`,
             encodeGif(frames, 90),
-            `β = ${run.config.beta}: each row moves one latent (largest KL first) from ${-s
+            `β = ${betaOf(run.config)}: each row moves one latent (largest KL first) from ${-s
               .range} to ${s.range} and back, for ${s.animationSamples} samples from the prior (columns).`,
           ),
         );
       });
       const v = run.summary.finalValidation ?? {};
       rows.push({
-        beta: run.config.beta,
+        beta: betaOf(run.config),
         reconstruction: v.reconstruction ?? null,
         kl: v.kl ?? null,
         activeUnits: run.summary.metrics.scores.activeUnits ?? null,
@@ -190,7 +197,7 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
         reconstructions: recon,
         scale,
         caption: `Held-out images (top row) and their reconstructions for β = ${
-          runs.map((r) => r.config.beta).join(", ")
+          runs.map((r) => betaOf(r.config)).join(", ")
         } (one row each).`,
       }),
     );

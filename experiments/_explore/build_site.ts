@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadVae } from "../../models/load_vae.ts";
+import { listObjectives } from "../../models/list_objectives.ts";
 import { useBackend } from "../../models/use_backend.ts";
 import { encodeObservations } from "../../models/encode_observations.ts";
 import { activeUnits } from "../../metrics/active_units.ts";
@@ -33,6 +34,8 @@ export interface SiteData {
     likelihood: string;
     architecture: string;
     objective: string;
+    /** The objective's hyper-parameters as the run set them, e.g. "β 4" (listObjectives' symbols). */
+    hyperparameters: string;
     encoder: string;
     decoder: string;
   };
@@ -236,6 +239,7 @@ export async function buildSite(runDir: string, options: BuildSiteOptions): Prom
       likelihood: String(run.vae.config.likelihood ?? run.config.likelihood ?? "bernoulli"),
       architecture: String(run.vae.config.architecture ?? run.config.model ?? "unknown"),
       objective: String(run.vae.config.objective ?? run.config.objective ?? "unknown"),
+      hyperparameters: hyperparameterText(run.config),
       encoder: "model/encoder/model.json",
       decoder: "model/decoder/model.json",
     },
@@ -300,4 +304,11 @@ export async function buildSite(runDir: string, options: BuildSiteOptions): Prom
   if (data.picks && picks) files.set(data.picks.file, picks.pixels);
   files.set("run.json", new TextEncoder().encode(JSON.stringify(data)));
   return { files, data, run, warnings };
+}
+
+/** The run's objective's hyper-parameters that its config sets, e.g. "λ_od 10, λ_d 100". */
+function hyperparameterText(config: Record<string, unknown>): string {
+  const listing = listObjectives().find((o) => o.name === config.objective);
+  const set = (listing?.hyperparameters ?? []).filter((h) => config[h.name] !== undefined);
+  return set.map((h) => `${h.symbol} ${JSON.stringify(config[h.name])}`).join(", ") || "none";
 }

@@ -25,7 +25,10 @@ export async function finishRun(
   const { vae, dataset, train, validation } = setup;
   io.log("saving the model, pictures and final metrics...");
   await rm(join(runDir, "model"), { recursive: true, force: true });
-  await saveVae(vae, join(runDir, "model"), { config: setup.modelConfig });
+  await saveVae(vae, join(runDir, "model"), {
+    config: setup.modelConfig,
+    ...setup.objectiveState,
+  });
   const klOrder = await writePictures(config, runDir, setup, outcome);
   const metrics = await finalMetrics(vae, dataset, validation.length >= 1000 ? validation : train, {
     samples: config.metricSamples,

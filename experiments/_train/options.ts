@@ -1,11 +1,19 @@
 // The options of `deno task train`: one table gives each flag's type,
 // default and help, so parsing, config files, validation and --help agree.
+// The objectives' own options (their hyper-parameters and warm-ups) come from
+// the objective registry of models/ (listObjectives): a run's config holds
+// those of its objective only, with its defaults.
 import { parseArgs } from "node:util";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LIKELIHOODS } from "../../losses/log_px_given_z.ts";
 import { listArchitectures } from "../../models/list_architectures.ts";
-import type { ObjectiveName } from "../../models/train_step.ts";
+import {
+  type HyperparameterName,
+  listObjectives,
+  type ObjectiveListing,
+  type ObjectiveName,
+} from "../../models/list_objectives.ts";
 import { BACKEND_NAMES } from "../../models/use_backend.ts";
 import { CliError } from "./cli_error.ts";
 import { datasetNeedsPath, DATASETS } from "./make_dataset.ts";
@@ -29,16 +37,9 @@ export { DATASETS };
 export const MODELS: readonly string[] = listArchitectures().map((a) => a.name);
 export const BACKENDS = BACKEND_NAMES;
 
-// Every objective of models/, in the order --help lists them: a missing or
-// unknown one is a type error.
-const OBJECTIVES_LISTED = {
-  "beta-tcvae": true,
-  "beta-vae": true,
-  vae: true,
-  capacity: true,
-  grouped: true,
-} as const satisfies Record<ObjectiveName, true>;
-export const OBJECTIVE_NAMES = Object.keys(OBJECTIVES_LISTED) as ObjectiveName[];
+// Every objective of models/, in the order --help lists them.
+const OBJECTIVES: readonly ObjectiveListing[] = listObjectives();
+export const OBJECTIVE_NAMES: ObjectiveName[] = OBJECTIVES.map((o) => o.name);
 
 export const OPTIONS = {
   config: { kind: "string", default: "", help: "JSON file with any of these options (flags win)" },
@@ -95,7 +96,7 @@ export const OPTIONS = {
     kind: "string",
     default: "beta-tcvae",
     choices: OBJECTIVE_NAMES,
-    help: "training objective",
+    help: "training objective (see Objectives below); its own options follow",
     affectsTraining: true,
   },
   "latent-dim": {
@@ -103,70 +104,6 @@ export const OPTIONS = {
     default: 10,
     min: 1,
     help: "latent dimensions",
-    affectsTraining: true,
-  },
-  beta: {
-    kind: "number",
-    default: 6,
-    min: 0,
-    help: "β: weight of the TC (beta-tcvae) or of the KL (beta-vae, grouped)",
-    affectsTraining: true,
-  },
-  alpha: {
-    kind: "number",
-    default: 1,
-    min: 0,
-    help: "α: weight of the index-code MI (beta-tcvae)",
-    affectsTraining: true,
-  },
-  gamma: {
-    kind: "number",
-    default: 1,
-    min: 0,
-    help:
-      "γ: weight of the dimension-wise KL (beta-tcvae); of |KL − C| (capacity, where 1000 is usual)",
-    affectsTraining: true,
-  },
-  "capacity-max": {
-    kind: "number",
-    default: 25,
-    min: 0,
-    help: "capacity objective: final C in nats",
-    affectsTraining: true,
-  },
-  "capacity-steps": {
-    kind: "integer",
-    default: 100_000,
-    min: 0,
-    help: "capacity objective: steps over which C rises linearly from 0",
-    affectsTraining: true,
-  },
-  "kl-warmup": {
-    kind: "integer",
-    default: 300,
-    min: 0,
-    help: "steps over which α, β and γ rise linearly from 0 to their values (0: none)",
-    affectsTraining: true,
-  },
-  "alpha-warmup": {
-    kind: "integer",
-    default: -1,
-    min: -1,
-    help: "warm-up steps of α alone (-1: as --kl-warmup)",
-    affectsTraining: true,
-  },
-  "beta-warmup": {
-    kind: "integer",
-    default: -1,
-    min: -1,
-    help: "warm-up steps of β alone (-1: as --kl-warmup)",
-    affectsTraining: true,
-  },
-  "gamma-warmup": {
-    kind: "integer",
-    default: -1,
-    min: -1,
-    help: "warm-up steps of γ alone (-1: as --kl-warmup; never for capacity)",
     affectsTraining: true,
   },
   estimator: {
@@ -181,12 +118,6 @@ export const OPTIONS = {
     default: "bernoulli",
     choices: LIKELIHOODS,
     help: "observation model of the decoder",
-    affectsTraining: true,
-  },
-  "group-sizes": {
-    kind: "list",
-    default: [],
-    help: "grouped objective: latent group sizes, e.g. 3,3 (default: two halves)",
     affectsTraining: true,
   },
   steps: { kind: "integer", default: 1200, min: 1, help: "training steps (minibatches)" },
@@ -275,17 +206,130 @@ interface KindValue {
 type OptionValue<S extends OptionSpec> = S extends { readonly choices: readonly (infer C)[] } ? C
   : KindValue[S["kind"]];
 
+/**
+ * The options of the objectives (models/'s registry): each hyper-parameter,
+ * the shared --kl-warmup and each weight's own warm-up. A run's config holds
+ * those its objective reads, and only those.
+ */
+export type ObjectiveValues =
+  & { -readonly [K in HyperparameterName]?: K extends "groupSizes" ? number[] : number }
+  & { klWarmup?: number }
+  & { -readonly [K in HyperparameterName as `${K}Warmup`]?: number };
+
 /** The resolved options, camelCased (`--latent-dim` is `latentDim`), typed from {@link OPTIONS}. */
-export type TrainConfig = {
-  -readonly [F in OptionName as CamelCase<F>]: OptionValue<typeof OPTIONS[F]>;
-};
+export type TrainConfig =
+  & {
+    -readonly [F in OptionName as CamelCase<F>]: OptionValue<typeof OPTIONS[F]>;
+  }
+  & ObjectiveValues;
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** An option only some objectives have, with each one's default. */
+interface ObjectiveOptionSpec extends OptionSpec {
+  /** The objectives that read it, each with its default (a number, a list, or a multiple of another option). */
+  readonly defaults: ReadonlyMap<ObjectiveName, unknown>;
+}
+
+/** The objectives' options, in the order help and configs list them. */
+function objectiveOptionTable(): [string, ObjectiveOptionSpec][] {
+  const table = new Map<
+    string,
+    {
+      kind: Kind;
+      min: number;
+      symbol: string;
+      defaults: Map<ObjectiveName, unknown>;
+      helps: string[];
+    }
+  >();
+  const warmups = new Map<string, { symbol: string; objectives: ObjectiveName[] }>();
+  const warmed: ObjectiveName[] = [];
+  const shown = (d: unknown) =>
+    Array.isArray(d)
+      ? ""
+      : typeof d === "object"
+      ? ` (default ${
+        (d as { times: number }).times === 1 ? "" : `${(d as { times: number }).times}·`
+      }--${kebab((d as { of: string }).of)})`
+      : ` (default ${d})`;
+  for (const o of OBJECTIVES) {
+    for (const h of o.hyperparameters) {
+      if (h.warmup) {
+        const w = warmups.get(h.name) ?? { symbol: h.symbol, objectives: [] };
+        w.objectives.push(o.name);
+        warmups.set(h.name, w);
+        if (!warmed.includes(o.name)) warmed.push(o.name);
+      }
+      if (h.fixed) continue;
+      const entry = table.get(h.name) ??
+        { kind: h.kind, min: h.min, symbol: h.symbol, defaults: new Map(), helps: [] as string[] };
+      entry.defaults.set(o.name, h.default);
+      entry.helps.push(`${o.name}: ${h.help}${shown(h.default)}`);
+      table.set(h.name, entry);
+    }
+  }
+  const rows: [string, ObjectiveOptionSpec][] = [...table].map(([name, e]) => [kebab(name), {
+    kind: e.kind,
+    default: undefined,
+    min: e.min,
+    help: `${e.symbol}: ${e.helps.join("; ")}`,
+    affectsTraining: true,
+    defaults: e.defaults,
+  }]);
+  rows.push(["kl-warmup", {
+    kind: "integer",
+    default: 300,
+    min: 0,
+    help:
+      `steps over which the objective's weights rise linearly from 0 to their values (0: none): ${
+        warmed.map((name) =>
+          `${name} ${
+            OBJECTIVES.find((o) => o.name === name)!.hyperparameters.filter((h) =>
+              h.warmup
+            )
+              .map((h) => h.symbol).join(", ")
+          }`
+        ).join("; ")
+      }`,
+    affectsTraining: true,
+    defaults: new Map(warmed.map((name) => [name, 300])),
+  }]);
+  for (const [name, w] of warmups) {
+    rows.push([`${kebab(name)}-warmup`, {
+      kind: "integer",
+      default: -1,
+      min: -1,
+      help: `warm-up steps of ${w.symbol} alone (-1: as --kl-warmup): ${w.objectives.join(", ")}`,
+      affectsTraining: true,
+      defaults: new Map(w.objectives.map((o) => [o, -1])),
+    }]);
+  }
+  return rows;
+}
+
+const OBJECTIVE_OPTIONS: readonly [string, ObjectiveOptionSpec][] = objectiveOptionTable();
+
+/** Every option in the order of --help and of a run's config: the objective's own after --latent-dim. */
+const TABLE: readonly [string, OptionSpec][] = (() => {
+  const base = Object.entries(OPTIONS) as [string, OptionSpec][];
+  const at = base.findIndex(([flag]) => flag === "latent-dim") + 1;
+  return [...base.slice(0, at), ...OBJECTIVE_OPTIONS, ...base.slice(at)];
+})();
+const SPECS: ReadonlyMap<string, OptionSpec> = new Map(TABLE);
 
 /** The options that decide what a checkpoint holds (a resume must match them). */
-export const TRAINING_KEYS: string[] = Object.entries(OPTIONS)
-  .filter(([, spec]) => (spec as OptionSpec).affectsTraining)
+export const TRAINING_KEYS: string[] = TABLE
+  .filter(([, spec]) => spec.affectsTraining)
   .map(([flag]) => camel(flag));
+
+/** The config keys a run of `objective` carries beyond the shared options, in config order. */
+export function objectiveKeys(objective: ObjectiveName): string[] {
+  return OBJECTIVE_OPTIONS.filter(([, spec]) => spec.defaults.has(objective)).map(([flag]) =>
+    camel(flag)
+  );
+}
 
 function coerce(flag: string, spec: OptionSpec, raw: unknown, source: string): unknown {
   const where = source === "flag" ? `--${flag}` : `"${flag}" in ${source}`;
@@ -330,11 +374,14 @@ function coerce(flag: string, spec: OptionSpec, raw: unknown, source: string): u
   }
 }
 
+/** Where an option's value came from, for error messages: the flag, or a file's key. */
+type Source = "flag" | string;
+
 /** Parses command-line arguments (and the --config file they name) into a config. */
 export function parseTrainArgs(args: string[]): TrainConfig {
   const parseOptions: Record<string, { type: "string" | "boolean" }> = {};
-  for (const [flag, spec] of Object.entries(OPTIONS)) {
-    parseOptions[flag] = { type: (spec as OptionSpec).kind === "boolean" ? "boolean" : "string" };
+  for (const [flag, spec] of TABLE) {
+    parseOptions[flag] = { type: spec.kind === "boolean" ? "boolean" : "string" };
   }
   let parsed;
   try {
@@ -355,12 +402,8 @@ export function parseTrainArgs(args: string[]): TrainConfig {
     );
   }
   const values = parsed.values as Record<string, unknown>;
-  const config: Record<string, unknown> = {};
-  for (const [flag, spec] of Object.entries(OPTIONS)) {
-    config[camel(flag)] = (spec as OptionSpec).default;
-  }
   // Options given by flag or config file; on --resume the others come from the run.
-  const explicit = new Set<string>();
+  const explicit = new Map<string, { value: unknown; source: Source }>();
   const file = values.config as string | undefined;
   if (file) {
     let json: unknown;
@@ -378,34 +421,116 @@ export function parseTrainArgs(args: string[]): TrainConfig {
       );
     }
     for (const [key, raw] of Object.entries(json)) {
-      const flag = key.includes("-") ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      const spec = (OPTIONS as Record<string, OptionSpec>)[flag];
+      const flag = key.includes("-") ? key : kebab(key);
+      const spec = SPECS.get(flag);
       if (!spec || flag === "config") {
         throw new CliError(
           `Cannot read the config file ${file}: unknown option "${key}" (see --help)`,
         );
       }
-      config[camel(flag)] = coerce(flag, spec, raw, file);
-      explicit.add(camel(flag));
+      explicit.set(camel(flag), { value: coerce(flag, spec, raw, file), source: file });
     }
   }
   for (const [flag, raw] of Object.entries(values)) {
-    const spec = (OPTIONS as Record<string, OptionSpec>)[flag];
-    config[camel(flag)] = coerce(flag, spec, raw, "flag");
-    explicit.add(camel(flag));
+    explicit.set(camel(flag), {
+      value: coerce(flag, SPECS.get(flag)!, raw, "flag"),
+      source: "flag",
+    });
+  }
+  return resolveConfig(explicit);
+}
+
+/**
+ * The config a run of `values` trains with, as if they came from a --config
+ * file: the defaults (its objective's among them) for everything not given,
+ * and a CliError for a value that is not valid or an option its objective
+ * does not read. The experiments build their runs' configs with it.
+ */
+export function trainConfig(values: Readonly<Record<string, unknown>>): TrainConfig {
+  const explicit = new Map<string, { value: unknown; source: Source }>();
+  for (const [key, raw] of Object.entries(values)) {
+    const flag = kebab(key);
+    const spec = SPECS.get(flag);
+    if (!spec) throw new CliError(`Cannot make the run's options: unknown option "${key}"`);
+    explicit.set(key, {
+      value: coerce(flag, spec, raw, "the run's options"),
+      source: "the run's options",
+    });
+  }
+  return resolveConfig(explicit);
+}
+
+/** Defaults < (on --resume) the run's saved options < explicit ones; the objective's options its own. */
+function resolveConfig(
+  explicit: ReadonlyMap<string, { value: unknown; source: Source }>,
+): TrainConfig {
+  const base: Record<string, unknown> = {};
+  for (const [flag, spec] of Object.entries(OPTIONS) as [string, OptionSpec][]) {
+    const key = camel(flag);
+    base[key] = explicit.has(key) ? explicit.get(key)!.value : spec.default;
+  }
+  const b = base as unknown as TrainConfig;
+  if (b.name === "") b.name = `${b.data}-${b.objective}-${b.model}-seed${b.seed}`;
+  const saved = b.resume ? savedConfig(join(b.out, b.name, "config.json")) : undefined;
+  if (saved) {
+    for (const [flag, spec] of Object.entries(OPTIONS) as [string, OptionSpec][]) {
+      const key = camel(flag);
+      if (NOT_FROM_RUN.has(key) || explicit.has(key) || !(key in saved.config)) continue;
+      base[key] = coerce(flag, spec, saved.config[key], saved.path);
+    }
+  }
+  const objective = b.objective;
+  const chosen = new Map<string, unknown>();
+  for (const [flag, spec] of OBJECTIVE_OPTIONS) {
+    const key = camel(flag);
+    const given = explicit.get(key);
+    if (!spec.defaults.has(objective)) {
+      if (given) {
+        const where = given.source === "flag" ? `--${flag}` : `"${key}" in ${given.source}`;
+        throw new CliError(
+          `Cannot read the options: ${where} is not read by --objective ${objective} (its options: ${
+            objectiveKeys(objective).map((k) => `--${kebab(k)}`).join(", ") || "none"
+          })`,
+        );
+      }
+      continue;
+    }
+    if (given) chosen.set(key, given.value);
+    else if (saved && key in saved.config) {
+      chosen.set(key, coerce(flag, spec, saved.config[key], saved.path));
+    }
+  }
+  // Defaults last: one may be a multiple of another option (DIP-VAE-I's λ_d = 10·λ_od).
+  for (const [flag, spec] of OBJECTIVE_OPTIONS) {
+    const key = camel(flag);
+    if (!spec.defaults.has(objective) || chosen.has(key)) continue;
+    const d = spec.defaults.get(objective);
+    chosen.set(
+      key,
+      d !== null && typeof d === "object" && !Array.isArray(d)
+        ? (d as { times: number }).times * (chosen.get((d as { of: string }).of) as number)
+        : Array.isArray(d)
+        ? [...d]
+        : d,
+    );
+  }
+  const config: Record<string, unknown> = {};
+  for (const [flag] of TABLE) {
+    const key = camel(flag);
+    if (key in base) config[key] = base[key];
+    else if (chosen.has(key)) config[key] = chosen.get(key);
   }
   const c = config as unknown as TrainConfig;
-  if (c.name === "") c.name = `${c.data}-${c.objective}-${c.model}-seed${c.seed}`;
-  if (c.resume) resumeDefaults(config, explicit, join(c.out, c.name, "config.json"));
   if (c.validationFraction >= 1) {
     throw new CliError(
       `Cannot read the options: --validation-fraction must be < 1, got ${c.validationFraction}`,
     );
   }
-  if (c.groupSizes.length > 0 && c.groupSizes.reduce((a, b) => a + b, 0) !== c.latentDim) {
+  const groups = c.groupSizes ?? [];
+  if (groups.length > 0 && groups.reduce((a, v) => a + v, 0) !== c.latentDim) {
     throw new CliError(
-      `Cannot read the options: --group-sizes ${c.groupSizes.join(",")} add up to ${
-        c.groupSizes.reduce((a, b) => a + b, 0)
+      `Cannot read the options: --group-sizes ${groups.join(",")} add up to ${
+        groups.reduce((a, v) => a + v, 0)
       }, not --latent-dim ${c.latentDim}`,
     );
   }
@@ -427,8 +552,8 @@ const NOT_FROM_RUN = new Set(["config", "help", "out", "name", "resume"]);
  * enough); given ones still have to match (run_training checks the hash).
  * A missing config.json is left to run_training, which names the folder.
  */
-function resumeDefaults(config: Record<string, unknown>, explicit: Set<string>, path: string) {
-  if (!existsSync(path)) return;
+function savedConfig(path: string): { config: Record<string, unknown>; path: string } | undefined {
+  if (!existsSync(path)) return undefined;
   let saved: unknown;
   try {
     saved = (JSON.parse(readFileSync(path, "utf8")) as { config?: unknown }).config;
@@ -438,11 +563,7 @@ function resumeDefaults(config: Record<string, unknown>, explicit: Set<string>, 
   if (saved === null || typeof saved !== "object" || Array.isArray(saved)) {
     throw new CliError(`Cannot resume: ${path} holds no "config" object`);
   }
-  for (const [flag, spec] of Object.entries(OPTIONS as Record<string, OptionSpec>)) {
-    const key = camel(flag);
-    if (NOT_FROM_RUN.has(key) || explicit.has(key) || !(key in saved)) continue;
-    config[key] = coerce(flag, spec, (saved as Record<string, unknown>)[key], path);
-  }
+  return { config: saved as Record<string, unknown>, path };
 }
 
 /** The --help text. */
@@ -454,7 +575,7 @@ export function trainHelp(): string {
     "",
     "Options (a --config JSON file may set any of them, by flag name or camelCase):",
   ];
-  for (const [flag, spec] of Object.entries(OPTIONS) as [string, OptionSpec][]) {
+  for (const [flag, spec] of TABLE) {
     const value = spec.kind === "boolean"
       ? ""
       : spec.kind === "list"
@@ -462,12 +583,18 @@ export function trainHelp(): string {
       : spec.kind === "string"
       ? " TEXT"
       : " N";
-    const def = spec.kind === "boolean" || spec.default === "" ||
+    const def = spec.kind === "boolean" || spec.default === "" || spec.default === undefined ||
         (Array.isArray(spec.default) && spec.default.length === 0)
       ? ""
       : ` (default ${spec.default})`;
     const choices = spec.choices ? ` [${spec.choices.join("|")}]` : "";
     lines.push(`  --${flag}${value}`.padEnd(30) + ` ${spec.help}${choices}${def}`);
+  }
+  lines.push("", "Objectives (--objective) and the options each one reads:");
+  for (const o of OBJECTIVES) {
+    const own = objectiveKeys(o.name).map((k) => `--${kebab(k)}`).join(", ");
+    lines.push(`  ${o.name}`.padEnd(30) + ` ${o.title} (${o.paper}): ${o.description}`);
+    lines.push("".padEnd(30) + ` options: ${own || "none"}`);
   }
   return lines.join("\n");
 }

@@ -50,9 +50,13 @@ async function checkResumable(config: TrainConfig, folder: RunFolder): Promise<v
   }
   const saved = JSON.parse(await readFile(join(runDir, "config.json"), "utf8"));
   if (saved.configHash === folder.configHash) return;
+  // An option the run's objective does not read (and this config does not hold) is no
+  // difference: runs made before the objective registry carried every objective's weights.
   const changed = TRAINING_KEYS
+    .filter((k) => option(config, k) !== undefined)
     .filter((k) => JSON.stringify(saved.config?.[k]) !== JSON.stringify(option(config, k)))
     .map((k) => `${k} ${JSON.stringify(saved.config?.[k])} → ${JSON.stringify(option(config, k))}`);
+  if (changed.length === 0) return;
   throw new CliError(
     `Cannot resume ${runDir}: the options differ from the run's (${changed.join("; ")})`,
   );

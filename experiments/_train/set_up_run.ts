@@ -5,12 +5,14 @@ import { join } from "node:path";
 import { permutation } from "../../data/permutation.ts";
 import type { Dataset } from "../../data/dataset.ts";
 import { splitIndices } from "../../data/split_indices.ts";
+import { buildObjectiveState } from "../../models/build_objective_state.ts";
 import { buildVae } from "../../models/build_vae.ts";
 import { type AdamOptimizer, fusedAdam } from "../../models/fused_adam.ts";
 import { loadCheckpoint } from "../../models/load_checkpoint.ts";
 import { useBackend } from "../../models/use_backend.ts";
 import { CliError } from "./cli_error.ts";
 import { makeDataset } from "./make_dataset.ts";
+import { objectiveListing, objectiveStateOptions } from "./objective_options.ts";
 import type { TrainConfig } from "./options.ts";
 import { writeRunConfig, writeStatus } from "./run_folder.ts";
 import { trimLog } from "./trim_log.ts";
@@ -24,14 +26,22 @@ export async function setUpRun(
 ): Promise<RunSetup> {
   const backend = await chooseBackend(config, io);
   const dataset = await makeDataset(config);
-  const { train, validation } = splitData(config, dataset.size);
+  const minibatchesPerStep = objectiveListing(config).minibatches;
+  const { train, validation } = splitData(config, dataset.size, minibatchesPerStep);
   await mkdir(join(folder.runDir, "images"), { recursive: true });
   await writeRunConfig(folder, config, { backend, dataset, train, validation });
   await writeStatus(folder.runDir, "running");
   const optimizer = fusedAdam({ learningRate: config.lr });
-  const model = config.resume
-    ? await restoreModel(folder, optimizer, io)
-    : { vae: buildModel(config, dataset), startStep: 0, history: [] };
+  const model = config.resume ? await restoreModel(config, folder, optimizer, io) : {
+    vae: buildModel(config, dataset),
+    objectiveState: buildObjectiveState(
+      config.objective,
+      config.latentDim,
+      objectiveStateOptions(config),
+    ),
+    startStep: 0,
+    history: [],
+  };
   if (model.startStep >= config.steps) {
     io.log(
       `the checkpoint is at step ${model.startStep} ≥ --steps ${config.steps}: nothing to train`,
@@ -45,7 +55,16 @@ export async function setUpRun(
     likelihood: config.likelihood,
     data: config.data,
   };
-  return { backend, dataset, train, validation, optimizer, modelConfig, ...model };
+  return {
+    backend,
+    dataset,
+    train,
+    validation,
+    optimizer,
+    minibatchesPerStep,
+    modelConfig,
+    ...model,
+  };
 }
 
 /** Selects --backend (or its fallback) and logs what it runs on; returns the active backend. */
@@ -60,10 +79,14 @@ async function chooseBackend(config: TrainConfig, io: RunIo): Promise<string> {
   return selection.active;
 }
 
-/** The seeded train/validation split; --train-size keeps a seeded subset of the training part. */
+/**
+ * The seeded train/validation split; --train-size keeps a seeded subset of the
+ * training part, which must hold the examples of one step.
+ */
 function splitData(
   config: TrainConfig,
   size: number,
+  minibatchesPerStep: number,
 ): { train: Int32Array; validation: Int32Array } {
   const split = splitIndices(size, {
     validationFraction: config.validationFraction,
@@ -74,9 +97,13 @@ function splitData(
     ? permutation(split.train, { seed: config.seed, stream: 0x73756273 })
       .subarray(0, config.trainSize).sort()
     : split.train;
-  if (train.length < config.batchSize) {
+  if (train.length < config.batchSize * minibatchesPerStep) {
     throw new CliError(
-      `Cannot train: the training split has ${train.length} examples, fewer than --batch-size ${config.batchSize}`,
+      `Cannot train: the training split has ${train.length} examples, fewer than ${
+        minibatchesPerStep > 1
+          ? `the ${minibatchesPerStep} minibatches of --batch-size ${config.batchSize} a ${config.objective} step takes`
+          : `--batch-size ${config.batchSize}`
+      }`,
     );
   }
   return { train, validation: split.validation };
@@ -96,9 +123,20 @@ function buildModel(config: TrainConfig, dataset: Dataset) {
   }
 }
 
-/** The checkpoint's model (into `optimizer`), step and sessions; trims the log to it. */
-async function restoreModel(folder: RunFolder, optimizer: AdamOptimizer, io: RunIo) {
+/** The checkpoint's model (into `optimizer`), objective state, step and sessions; trims the log to it. */
+async function restoreModel(
+  config: TrainConfig,
+  folder: RunFolder,
+  optimizer: AdamOptimizer,
+  io: RunIo,
+) {
   const restored = await loadCheckpoint(folder.checkpointDir, optimizer);
+  const { discriminator } = restored.vae;
+  if (objectiveListing(config).state === "discriminator" && !discriminator) {
+    throw new CliError(
+      `Cannot resume: the checkpoint ${folder.checkpointDir} holds no discriminator, which --objective ${config.objective} trains`,
+    );
+  }
   const startStep = restored.state.step as number;
   const history = (restored.state.history as Session[]) ?? [];
   io.log(`resuming ${folder.runDir} at step ${startStep}`);
@@ -106,5 +144,10 @@ async function restoreModel(folder: RunFolder, optimizer: AdamOptimizer, io: Run
   if (dropped > 0) {
     io.log(`dropped ${dropped} log records from after the checkpoint (those steps run again)`);
   }
-  return { vae: restored.vae, startStep, history };
+  return {
+    vae: restored.vae,
+    objectiveState: discriminator ? { discriminator } : {},
+    startStep,
+    history,
+  };
 }

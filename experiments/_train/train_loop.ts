@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import type { Observations } from "../../data/ground_truth_data.ts";
 import { type Minibatch, minibatches } from "../../data/minibatches.ts";
+import * as tf from "@tensorflow/tfjs";
 import { NonFiniteLossError } from "../../models/non_finite_loss_error.ts";
 import { saveCheckpoint } from "../../models/save_checkpoint.ts";
 import { type ObjectiveOptions, type StepReport, trainStep } from "../../models/train_step.ts";
@@ -55,7 +56,7 @@ export async function trainLoop(
     folder,
     setup,
     objective: objectiveOptions(config, setup.train.length),
-    stepsPerEpoch: Math.floor(setup.train.length / config.batchSize),
+    stepsPerEpoch: Math.floor(setup.train.length / (config.batchSize * setup.minibatchesPerStep)),
     log: (record) => logFile.write(new TextEncoder().encode(JSON.stringify(record) + "\n")),
     progress,
     heldOut: validationSample(setup.validation),
@@ -63,9 +64,10 @@ export async function trainLoop(
     sessionStart: new Date().toISOString(),
   };
   const state: LoopState = { window: [], lastTrain: {}, lastTrainKl: [], lastValidation: null };
-  // Full batches in an epoch order drawn from (seed, epoch), continued at the checkpoint's step.
+  // Full batches in an epoch order drawn from (seed, epoch), continued at the checkpoint's step;
+  // an objective that takes two minibatches a step (FactorVAE) draws them as one of twice the size.
   const batches = minibatches(setup.dataset, {
-    batchSize: config.batchSize,
+    batchSize: config.batchSize * setup.minibatchesPerStep,
     seed: config.seed,
     dropLast: true,
     epochs: Infinity,
@@ -97,18 +99,21 @@ export async function trainLoop(
   };
 }
 
-/** One optimisation step on a minibatch. */
+/** One optimisation step on a minibatch (and the objective's second one, if it takes two). */
 function trainOn(loop: Loop, observations: Observations, step: number): StepReport {
   const { setup, config } = loop;
-  const x = observationTensor(observations);
+  const all = observationTensor(observations);
+  const [x, secondBatch] = setup.minibatchesPerStep === 2 ? tf.split(all, 2) : [all];
   try {
-    return trainStep({ vae: setup.vae, optimizer: setup.optimizer }, x, {
+    const state = { vae: setup.vae, optimizer: setup.optimizer, ...setup.objectiveState };
+    return trainStep(state, x, {
       ...loop.objective,
+      ...(secondBatch ? { secondBatch } : {}),
       step,
       seed: config.seed * 1_000_003 + step,
     });
   } finally {
-    x.dispose();
+    tf.dispose([all, x, ...(secondBatch ? [secondBatch] : [])]);
   }
 }
 
@@ -125,7 +130,10 @@ async function afterStep(loop: Loop, state: LoopState, done: number, epoch: numb
     await loop.log({ step: done, epoch, seconds: seconds(), stepsPerSecond: progress.rate, train });
   }
   if (due(config.evalEvery)) {
-    const options = { objective: loop.objective, latentDim: config.latentDim };
+    const options = {
+      objective: { ...loop.objective, ...setup.objectiveState },
+      latentDim: config.latentDim,
+    };
     const v = await validate(setup.vae, setup.dataset, loop.heldOut, options);
     if (v) {
       state.lastValidation = v;
@@ -157,7 +165,8 @@ async function saveRunCheckpoint(
   at: { step: number; seed: number; stepsPerEpoch: number; session: Session },
 ): Promise<void> {
   const { step, seed, stepsPerEpoch, session } = at;
-  await saveCheckpoint({ vae: setup.vae, optimizer: setup.optimizer }, folder.checkpointDir, {
+  const train = { vae: setup.vae, optimizer: setup.optimizer, ...setup.objectiveState };
+  await saveCheckpoint(train, folder.checkpointDir, {
     config: setup.modelConfig,
     state: {
       step,

@@ -3,6 +3,7 @@
 import type { Dataset } from "../../data/dataset.ts";
 import type { Vae } from "../../models/build_vae.ts";
 import type { AdamOptimizer } from "../../models/fused_adam.ts";
+import type { ObjectiveState } from "../../models/train_step.ts";
 import type { FinalMetrics } from "./final_metrics.ts";
 
 /** What the run reports to its caller (and writes as summary.json). */
@@ -58,6 +59,10 @@ export interface RunSetup {
   validation: Int32Array;
   vae: Vae;
   optimizer: AdamOptimizer;
+  /** What the objective carries between steps (FactorVAE's discriminator), new or restored. */
+  objectiveState: ObjectiveState;
+  /** Minibatches one step consumes (the objective's: FactorVAE takes a second one). */
+  minibatchesPerStep: 1 | 2;
   modelConfig: ModelConfig;
   /** The step training starts from: 0, or the checkpoint's. */
   startStep: number;

@@ -4,8 +4,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../../data/dataset.ts";
 import { activeUnits } from "../../metrics/active_units.ts";
 import type { Vae } from "../../models/build_vae.ts";
-import { evaluateBatch } from "../../models/evaluate_batch.ts";
-import type { ObjectiveOptions, StepReport } from "../../models/train_step.ts";
+import { evaluateBatch, type EvaluateBatchOptions } from "../../models/evaluate_batch.ts";
+import type { StepReport } from "../../models/train_step.ts";
 import { batchTensor } from "./batch_tensor.ts";
 import { klMeans, stepMeans } from "./step_means.ts";
 import type { Validation } from "./types.ts";
@@ -23,7 +23,7 @@ export async function validate(
   vae: Vae,
   dataset: Dataset,
   indices: Int32Array,
-  options: { objective: ObjectiveOptions; latentDim: number },
+  options: { objective: EvaluateBatchOptions; latentDim: number },
 ): Promise<Validation | null> {
   const { objective, latentDim } = options;
   if (indices.length < 2) return null;

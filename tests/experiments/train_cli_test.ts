@@ -1,5 +1,7 @@
+import assert from "node:assert/strict";
 import { assertThrowsWith } from "../_helpers/assert.ts";
-import { parseTrainArgs } from "../../experiments/_train/options.ts";
+import { parseTrainArgs, trainConfig } from "../../experiments/_train/options.ts";
+import { listObjectives } from "../../models/list_objectives.ts";
 import { CliError } from "../../experiments/_train/cli_error.ts";
 import { assertOneLineError, runScript } from "../_helpers/cli.ts";
 
@@ -28,7 +30,7 @@ Deno.test("parseTrainArgs applies defaults, flags and config files, and names ba
       "--objective",
       "grouped",
     ]);
-    if (d.latentDim !== 6 || d.beta !== 4 || d.groupSizes.join() !== "3,3") {
+    if (d.latentDim !== 6 || d.beta !== 4 || d.groupSizes?.join() !== "3,3") {
       throw new Error(`config file or flags ignored: ${JSON.stringify(d)}`);
     }
     await Deno.writeTextFile(`${dir}/bad.json`, JSON.stringify({ beta: "six" }));
@@ -52,7 +54,7 @@ Deno.test("parseTrainArgs applies defaults, flags and config files, and names ba
   );
   assertThrowsWith(() => parseTrainArgs(["--lr=-1"]), CliError, /--lr must be ≥ 0/);
   assertThrowsWith(
-    () => parseTrainArgs(["--latent-dim", "6", "--group-sizes", "2,2"]),
+    () => parseTrainArgs(["--objective", "grouped", "--latent-dim", "6", "--group-sizes", "2,2"]),
     CliError,
     /--group-sizes 2,2 add up to 4, not --latent-dim 6/,
   );
@@ -281,4 +283,76 @@ Deno.test("a run without a validation split finishes, ordering traversals by the
   } finally {
     await Deno.remove(out, { recursive: true });
   }
+});
+
+Deno.test("each objective's options and defaults come from its registry record, and only its own", () => {
+  for (const o of listObjectives()) {
+    const c = parseTrainArgs(["--objective", o.name]) as unknown as Record<string, unknown>;
+    const own = o.hyperparameters.filter((h) => !h.fixed);
+    for (const h of own) {
+      const d = h.default;
+      const expected = typeof d === "object" && !Array.isArray(d)
+        ? (d as { times: number }).times * (c[(d as { of: string }).of] as number)
+        : d;
+      assert.deepEqual(c[h.name], expected, `${o.name}: ${h.name}`);
+    }
+    // No other objective's hyper-parameters, and warm-ups only for weights it warms.
+    const others = listObjectives().flatMap((p) => p.hyperparameters.map((h) => h.name))
+      .filter((name) => !own.some((h) => h.name === name));
+    for (const name of others) assert.ok(!(name in c), `${o.name} carries ${name}`);
+    const warmed = o.hyperparameters.filter((h) => h.warmup);
+    assert.equal("klWarmup" in c, warmed.length > 0, `${o.name}: klWarmup`);
+    for (const h of o.hyperparameters) {
+      assert.equal(`${h.name}Warmup` in c, h.warmup, `${o.name}: ${h.name}Warmup`);
+    }
+  }
+  // The disagreements the registry removed: capacity trains with its γ = 1000, β-VAE with
+  // β = 4, and a β-VAE run holds no α or γ.
+  const capacity = parseTrainArgs(["--objective", "capacity"]);
+  assert.equal(capacity.gamma, 1000);
+  assert.equal(capacity.capacityMax, 25);
+  assert.ok(!("beta" in capacity) && !("klWarmup" in capacity));
+  const betaVae = parseTrainArgs(["--objective", "beta-vae"]);
+  assert.equal(betaVae.beta, 4);
+  assert.ok(!("alpha" in betaVae) && !("gamma" in betaVae) && !("groupSizes" in betaVae));
+  // Explicit values are kept as they were.
+  assert.equal(parseTrainArgs(["--objective", "capacity", "--gamma", "1"]).gamma, 1);
+  assert.equal(parseTrainArgs(["--objective", "beta-vae", "--beta", "6"]).beta, 6);
+  // DIP-VAE's λ_d follows λ_od unless given: 10·λ_od (I), λ_od (II).
+  assert.equal(parseTrainArgs(["--objective", "dip-vae-i", "--lambda-od", "5"]).lambdaD, 50);
+  assert.equal(parseTrainArgs(["--objective", "dip-vae-ii", "--lambda-od", "5"]).lambdaD, 5);
+  assert.equal(
+    parseTrainArgs(["--objective", "dip-vae-i", "--lambda-od", "5", "--lambda-d", "7"]).lambdaD,
+    7,
+  );
+  const factor = parseTrainArgs(["--objective", "factor-vae"]);
+  assert.deepEqual(
+    [factor.gamma, factor.discriminatorLayers, factor.discriminatorUnits, factor.discriminatorLr],
+    [10, 6, 1000, 1e-4],
+  );
+  // An option the objective does not read is an error, not silently carried.
+  assertThrowsWith(
+    () => parseTrainArgs(["--objective", "beta-vae", "--gamma", "3"]),
+    CliError,
+    /--gamma is not read by --objective beta-vae \(its options: --beta, --kl-warmup, --beta-warmup\)/,
+  );
+  assertThrowsWith(
+    () => parseTrainArgs(["--objective", "capacity", "--gamma-warmup", "10"]),
+    CliError,
+    /--gamma-warmup is not read by --objective capacity/,
+  );
+  assertThrowsWith(
+    () => trainConfig({ objective: "dip-vae-ii", beta: 2 }),
+    CliError,
+    /"beta" in the run's options is not read by --objective dip-vae-ii \(its options: --lambda-od, --lambda-d\)/,
+  );
+});
+
+Deno.test("--help lists every objective with the options it reads", async () => {
+  const { stdout } = await train(["--help"]);
+  for (const o of listObjectives()) {
+    assert.ok(stdout.includes(`  ${o.name} `) && stdout.includes(o.title), `${o.name} in help`);
+  }
+  assert.match(stdout, /--gamma N .*capacity: weight of \|KL − C\| \(default 1000\)/);
+  assert.match(stdout, /--lambda-d N .*dip-vae-i: .*\(default 10·--lambda-od\)/);
 });

@@ -271,7 +271,7 @@ function renderMetrics(data) {
   }
   const run = [
     ["objective", data.model.objective],
-    ["β, α, γ", [c.beta, c.alpha, c.gamma].map(formatNumber).join(", ")],
+    ["hyper-parameters", data.model.hyperparameters],
     ["likelihood", data.model.likelihood],
     ["architecture", data.model.architecture],
     ["data", `${c.data ?? "?"}${c.dataPath ? ` (${c.dataPath})` : ""}`],
