@@ -1,10 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
+import type { LayersModel } from "./build_vae.ts";
 import { type AdamOptimizer, fusedAdam } from "./fused_adam.ts";
 
 /** A discriminator of the codes and the optimiser that trains it (FactorVAE). */
 export interface Discriminator {
   /** `[B, latentDim]` → two logits `[B, 2]`: class 0 "drawn from q(z)", 1 "from ∏_d q(z_d)". */
-  readonly model: tf.LayersModel;
+  readonly model: LayersModel;
   /** Its own optimiser, whose moments persist between steps (and in checkpoints). */
   readonly optimizer: AdamOptimizer;
 }
