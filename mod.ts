@@ -5,9 +5,10 @@
  *
  * - `./losses`: composable ELBO terms — reconstruction, index-code mutual
  *   information, total correlation, dimension-wise KL — weighted by (α, β, γ),
- *   presets and schedules (tfjs-core only).
+ *   the objectives of β-VAE, β-TCVAE, AnnealedVAE, FactorVAE, DIP-VAE-I/II and
+ *   the Grouped-VAE, and schedules (tfjs-core only).
  * - `./estimators`: minibatch estimators of log q(z) and log ∏ q(z_j): MWS, MSS
- *   and the exact mixture (tfjs-core only).
+ *   and the exact mixture, and FactorVAE's density-ratio TC (tfjs-core only).
  * - `./metrics`: MIG, the β-VAE and FactorVAE scores, SAP, DCI, MIC, modularity,
  *   explicitness, IRS and unsupervised scores on plain arrays (no tfjs at all).
  * - `./models`: encoder/decoder builders, a complete and fast wasm backend for
