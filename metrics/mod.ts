@@ -38,3 +38,5 @@ export * from "./explicitness.ts";
 export * from "./logistic_regression.ts";
 export * from "./beta_vae_score.ts";
 export * from "./factor_vae_score.ts";
+export * from "./spearman_correlation.ts";
+export * from "./udr.ts";
