@@ -27,3 +27,22 @@ export function formatSpread(s: Spread, digits = 3): string {
     s.max.toFixed(digits)
   }, n = ${s.n})`;
 }
+
+/**
+ * The share of the variance of `values` that lies between the groups
+ * `groupOf(i)` puts them in: Σ_g n_g (mean_g − mean)² / Σ_i (x_i − mean)²
+ * (the rest lies within the groups); 0 when the values do not vary.
+ */
+export function betweenShare(values: readonly number[], groupOf: (i: number) => string): number {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const total = values.reduce((s, v) => s + (v - mean) ** 2, 0);
+  if (!(total > 0)) return 0;
+  const groups = new Map<string, number[]>();
+  values.forEach((v, i) => groups.set(groupOf(i), [...(groups.get(groupOf(i)) ?? []), v]));
+  let between = 0;
+  for (const g of groups.values()) {
+    const m = g.reduce((s, v) => s + v, 0) / g.length;
+    between += g.length * (m - mean) ** 2;
+  }
+  return between / total;
+}

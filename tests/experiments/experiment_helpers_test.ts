@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseExperimentArgs } from "../../experiments/_experiments/options.ts";
 import { toCsv } from "../../experiments/_experiments/data_files.ts";
-import { formatSpread, spread } from "../../experiments/_experiments/stats.ts";
+import { betweenShare, formatSpread, spread } from "../../experiments/_experiments/stats.ts";
 import { formatCell } from "../../experiments/_experiments/report.ts";
 import { readLog } from "../../experiments/_experiments/read_log.ts";
 import {
@@ -39,7 +39,7 @@ Deno.test("parseExperimentArgs reads the name, preset and overrides, and names b
   assertThrowsWith(
     () => parseExperimentArgs(["nope"]),
     CliError,
-    /unknown experiment "nope" \(choose one of tradeoff, capacity, transfer, grouped, traversals\)/,
+    /unknown experiment "nope" \(choose one of tradeoff, capacity, transfer, grouped, traversals, study\)/,
   );
   assertThrowsWith(() => parseExperimentArgs([]), CliError, /name one \(tradeoff/);
   assertThrowsWith(
@@ -119,6 +119,15 @@ Deno.test("spread gives the sample standard deviation and range; formatSpread sh
   assert.equal(formatSpread(spread([3]), 1), "3.0");
   assert.equal(spread([NaN, Infinity]).n, 0);
   assert.equal(formatSpread(spread([]), 1), "–");
+});
+
+Deno.test("betweenShare splits the variance between and within groups", () => {
+  // 1, 2 | 3, 4: mean 2.5, total Σ(x − 2.5)² = 5, between 2·1² + 2·1² = 4.
+  const values = [1, 2, 3, 4];
+  assert.equal(betweenShare(values, (i) => (i < 2 ? "a" : "b")), 0.8);
+  assert.equal(betweenShare(values, () => "one"), 0);
+  assert.equal(betweenShare(values, (i) => String(i)), 1);
+  assert.equal(betweenShare([2, 2, 2], (i) => String(i)), 0);
 });
 
 Deno.test("formatCell keeps integers, rounds decimals and switches to exponents for tiny values", () => {

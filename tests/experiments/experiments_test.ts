@@ -73,6 +73,22 @@ const TINY: Record<
     },
     overrides: { checkpointEvery: 2 },
   },
+  study: {
+    patch: {
+      valueIndices: [0],
+      model: "mnist-mlp",
+      steps: 2,
+      batchSize: 8,
+      latentDim: 4,
+      metricSamples: 200,
+      scorePoints: 20,
+      validationFraction: 0.003,
+      discriminatorLayers: 1,
+      discriminatorUnits: 8,
+      udrSamples: 100,
+    },
+    overrides: { seeds: 2, data: "shapes", imageSize: 28, checkpointEvery: 2 },
+  },
 };
 
 /** The figures report.md links to (PNG and GIF), relative to the experiment folder. */
@@ -204,6 +220,40 @@ Deno.test("grouped: every seed of every model is scored, and the spread is repor
   for (const row of table) {
     assert.equal(row.seeds, 2);
     assert.match(String(row.mig), /± .*\(.*–.*, n = 2\)/);
+  }
+});
+
+Deno.test("study: six methods × values × seeds from the registry, every run scored, UDR per configuration", () => {
+  const { results } = outcomes.study;
+  const runs = results.runs as Record<string, string | number | null>[];
+  // The CI-sized preset: each method's first value, 2 seeds.
+  assert.equal(runs.length, 6 * 2);
+  assert.deepEqual(
+    [...new Set(runs.map((r) => r.method))],
+    ["β-VAE", "AnnealedVAE", "FactorVAE", "DIP-VAE-I", "DIP-VAE-II", "β-TCVAE"],
+  );
+  assert.deepEqual(
+    [...new Set(runs.map((r) => `${r.parameter} = ${r.value}`))],
+    ["β = 1", "C_max = 5", "γ = 10", "λ_od = 1"],
+  );
+
+  for (const r of runs) {
+    for (const key of ["mig", "dciDisentanglement", "sap", "modularity", "irs", "udr"]) {
+      assert.equal(typeof r[key], "number", `${r.id}: ${key}`);
+    }
+    // Two seeds of one configuration: each model's UDR is their one pairwise score.
+    const partner = runs.find((p) => p !== r && p.method === r.method && p.value === r.value)!;
+    assert.equal(r.udr, partner.udr);
+  }
+  const shares = results.varianceShares as { hyperparameter: number; seed: number }[];
+  assert.ok(shares.length > 0);
+  for (const s of shares) {
+    assert.ok(s.hyperparameter >= 0 && s.hyperparameter <= 1 + 1e-12);
+    assert.ok(Math.abs(s.hyperparameter + s.seed - 1) < 1e-12);
+  }
+  const cells = results.rankCorrelation as { a: string; b: string; rho: number | null }[];
+  for (const c of cells.filter((c) => c.a === c.b && c.rho !== null)) {
+    assert.ok(Math.abs(c.rho! - 1) < 1e-12 || c.rho === 0, `${c.a} with itself: ${c.rho}`);
   }
 });
 

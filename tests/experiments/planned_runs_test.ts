@@ -15,9 +15,37 @@ import type { PresetName, RunOverrides } from "../../experiments/_experiments/ty
 import { parseTrainArgs } from "../../experiments/_train/options.ts";
 import fixture from "./planned_runs.json" with { type: "json" };
 
+interface PinnedRun {
+  id: string;
+  labels: Record<string, unknown>;
+  config: Record<string, unknown>;
+}
+
 interface PinnedExperiment {
   shared: Record<string, unknown>;
-  runs: { id: string; labels: Record<string, unknown>; config: Record<string, unknown> }[];
+  runs: PinnedRun[];
+  /**
+   * When set, each pinned run stands for its configuration's runs of seeds
+   * 1..seeds, in that order: id `<id>_s<seed>`, the seed in its labels and
+   * config, the id as its name (the study's 1 800 paper runs stay readable).
+   */
+  seeds?: number;
+}
+
+/** The runs a pinned experiment stands for. */
+function pinnedRuns(pinned: PinnedExperiment): PinnedRun[] {
+  const { seeds } = pinned;
+  if (seeds === undefined) return pinned.runs;
+  return pinned.runs.flatMap((r) =>
+    Array.from({ length: seeds }, (_, i) => {
+      const id = `${r.id}_s${i + 1}`;
+      return {
+        id,
+        labels: { ...r.labels, seed: i + 1 },
+        config: { ...r.config, seed: i + 1, name: id },
+      };
+    })
+  );
 }
 
 const cases = fixture.cases as unknown as {
@@ -46,12 +74,13 @@ for (const c of cases) {
         overrides: c.overrides,
         log: () => {},
       });
-      assert.deepEqual(plan.map((r) => r.id), pinned.runs.map((r) => r.id));
+      const runs = pinnedRuns(pinned);
+      assert.deepEqual(plan.map((r) => r.id), runs.map((r) => r.id));
       plan.forEach((run, i) => {
         // The trainer writes config.json in this order, with the options of the run's
         // objective only: keep it.
         const keys = Object.keys(parseTrainArgs(["--objective", run.config.objective]));
-        const expected = pinned.runs[i];
+        const expected = runs[i];
         assert.deepEqual(run.labels, expected.labels, `labels of ${run.id}`);
         assert.deepEqual(
           run.config,
