@@ -320,8 +320,3 @@ export const OBJECTIVE_TABLE: readonly ObjectiveRecord[] = [
     loss: (sample, h, c) => betaVaeLoss(sample, { ...common(c), beta: h.beta }),
   },
 ];
-
-/** The record of `name`, or undefined. */
-export function objectiveRecord(name: string): ObjectiveRecord | undefined {
-  return OBJECTIVE_TABLE.find((r) => r.name === name);
-}
