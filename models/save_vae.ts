@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Vae } from "./build_vae.ts";
 import { writeLayersModel } from "./_layers_files.ts";
+import { writeTextFileAtomic } from "./_write_file_atomic.ts";
 
 /** Options of {@link saveVae}. */
 export interface SaveVaeOptions {
@@ -18,7 +19,9 @@ export interface SaveVaeOptions {
  * Saves a VAE to a folder in the tfjs layers format, which both `loadVae` and
  * a browser's `tf.loadLayersModel("…/encoder/model.json")` read:
  * `dir/encoder/{model.json,weights.bin}`, `dir/decoder/{model.json,weights.bin}`
- * and `dir/vae.json` with the latent size and the given config.
+ * and `dir/vae.json` with the latent size and the given config. Each file is
+ * written to a temporary name and renamed, so an interrupted save leaves
+ * every file whole (old or new).
  *
  * @example
  * ```ts
@@ -51,7 +54,7 @@ export async function saveVae(vae: Vae, dir: string, options: SaveVaeOptions = {
   await writeLayersModel(vae.decoder, join(dir, "decoder"));
   const latentDim = (vae.encoder.outputs[0].shape[1] as number) / 2;
   const inputShape = vae.encoder.inputs[0].shape.slice(1);
-  await writeFile(
+  await writeTextFileAtomic(
     join(dir, "vae.json"),
     JSON.stringify({ format: "disentangle-vae/1", latentDim, inputShape, config }, null, 2),
   );
