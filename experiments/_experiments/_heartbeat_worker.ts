@@ -40,4 +40,6 @@ scope.onmessage = (event) => {
     } catch { /* the claim was released or removed: the main thread stops this thread */ }
   };
   const timer = setInterval(beat, intervalSeconds * 1000);
+  beat();
+  scope.postMessage({ ready: true });
 };

@@ -122,24 +122,33 @@ export async function claimRun(
     for (const g of await generations(dir, id)) {
       if (g < generation) await rm(claimPath(dir, id, g), { force: true });
     }
-    return { claim: startHeartbeat(dir, record, path, exitOnLost) };
+    return { claim: await startHeartbeat(dir, record, path, exitOnLost) };
   }
   throw new Error(`Cannot claim run ${id}: its claims in ${dir} kept changing (20 attempts)`);
 }
 
-function startHeartbeat(
+/** Starts the heartbeat thread and waits (at most 10 s) for its first beat. */
+async function startHeartbeat(
   dir: string,
   record: ClaimRecord,
   path: string,
   exitOnLost: boolean,
-): Claim {
+): Promise<Claim> {
   const next = claimPath(dir, record.id, record.generation + 1);
   let lost = false;
   const worker = new Worker(new URL("./_heartbeat_worker.ts", import.meta.url).href, {
     type: "module",
   });
-  worker.onmessage = () => lost = true;
+  let ready: () => void = () => {};
+  const started = new Promise<void>((resolve) => ready = resolve);
+  worker.onmessage = (event: MessageEvent<{ ready?: boolean; lost?: boolean }>) => {
+    if (event.data.lost) lost = true;
+    if (event.data.ready) ready();
+  };
   worker.postMessage({ path, next, intervalSeconds: record.heartbeatSeconds, exitOnLost });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([started, new Promise((r) => timer = setTimeout(r, 10_000))]);
+  clearTimeout(timer);
   let released = false;
   return {
     record,

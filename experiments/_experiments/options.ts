@@ -149,9 +149,14 @@ export function parseExperimentArgs(args: string[]): ExperimentArgs {
   } catch (e) {
     const message = (e as Error).message.split("\n")[0];
     const unknown = message.match(/Unknown option '([^']+)'/);
+    const ambiguous = message.match(/Option '([^']+)' argument is ambiguous/);
     throw new CliError(
       unknown
         ? `Cannot read the options: unknown option ${unknown[1]} (see --help)`
+        : ambiguous
+        ? `Cannot read the options: the value of ${ambiguous[1]} starts with "-"; write ${
+          ambiguous[1]
+        }=VALUE${ambiguous[1] === "--slurm-extra" ? " (e.g. --slurm-extra=--account=abc)" : ""}`
         : `Cannot read the options: ${message}`,
     );
   }
