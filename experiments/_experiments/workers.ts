@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { writeTextFileAtomic } from "../../models/_write_file_atomic.ts";
 import type { RunIo } from "../_train/run_training.ts";
 import { runDir } from "./_finished_run.ts";
 import type { Study } from "./open_study.ts";
@@ -217,10 +218,28 @@ export async function runWorkers(
       event(`${where}: ${slot.lastLine || "held by another process"}`);
     } else {
       const how = status.signal ? `killed by ${status.signal}` : `exit ${status.code}`;
-      const error = slot.lastError || slot.lastLine || how;
+      const error = status.signal
+        ? `its worker was ${how}`
+        : slot.lastError || slot.lastLine || how;
       failed.push({ index: slot.index, id: run.id, error, log: logPath });
       event(`${where}: failed (${how}): ${error}; its output: ${logPath}`);
+      // A worker killed outright leaves its claim marked running: mark it failed for it,
+      // so the index says what happened and the next attempt need not wait for it to go stale.
+      closing.push(markFailed(run.id, slot.child.pid, error));
     }
+  };
+  const closing: Promise<void>[] = [];
+  const markFailed = async (id: string, pid: number, error: string) => {
+    const view = await readClaim(study.claimsDir, id, { staleAfter });
+    if (view?.record.state !== "running" || view.record.pid !== pid) return;
+    await writeTextFileAtomic(
+      view.path,
+      JSON.stringify(
+        { ...view.record, state: "failed", error, releasedAt: new Date().toISOString() },
+        null,
+        2,
+      ) + "\n",
+    );
   };
 
   let lastLook = 0;
@@ -264,5 +283,6 @@ export async function runWorkers(
     }
     clear();
   }
+  await Promise.all(closing);
   return failed;
 }
