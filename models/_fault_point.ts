@@ -1,7 +1,8 @@
 // A test-only pause at a named point of a save, so the fault tests can kill a
 // real process (SIGKILL) exactly there. Inert unless the environment variable
-// DISENTANGLE_FAULT_POINT names the point ("checkpoint-swap", or
-// "checkpoint-swap@3" for its third occurrence in the process) and the
+// DISENTANGLE_FAULT_POINT names the point ("checkpoint-write",
+// "checkpoint-swap", "save-vae"; "checkpoint-swap@3" for its third occurrence
+// in the process) and the
 // process may read it (--allow-env; the permission is queried, never
 // prompted for). At the point the process writes its pid to the file named by
 // DISENTANGLE_FAULT_FILE (if set), says so on stderr, and waits an hour.

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Vae } from "./build_vae.ts";
+import { faultPoint } from "./_fault_point.ts";
 import { writeLayersModel } from "./_layers_files.ts";
 import { writeTextFileAtomic } from "./_write_file_atomic.ts";
 
@@ -51,6 +52,7 @@ export async function saveVae(vae: Vae, dir: string, options: SaveVaeOptions = {
   const { config = {} } = options;
   await mkdir(dir, { recursive: true });
   await writeLayersModel(vae.encoder, join(dir, "encoder"));
+  await faultPoint("save-vae");
   await writeLayersModel(vae.decoder, join(dir, "decoder"));
   const latentDim = (vae.encoder.outputs[0].shape[1] as number) / 2;
   const inputShape = vae.encoder.inputs[0].shape.slice(1);

@@ -162,6 +162,36 @@ Deno.test("workers killed in training, in a checkpoint write and between its ren
   }
 });
 
+Deno.test("a worker killed while saving its final model, after its last checkpoint, trains the run again to the same numbers", async () => {
+  // Checkpoints at 5, 10, …, 30 save the model six times; the seventh save is the final model/.
+  const mark = join(out, "fault-final");
+  const child = spawn([...flags("final"), "--run-index", "0"], {
+    DISENTANGLE_THREADS: "1",
+    DISENTANGLE_FAULT_POINT: "save-vae@7",
+    DISENTANGLE_FAULT_FILE: mark,
+  });
+  await until("the final model save", () => existsSync(mark));
+  child.kill("SIGKILL");
+  await child.status;
+  assert.equal(checkpointStep("final", 0), 30);
+  assert.equal(existsSync(join(runDir("final", 0), "summary.json")), false);
+  await until("the dead claim to be seen as dead", () => {
+    const plan = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, ...flags("final"), "--plan", "--json"],
+      stdout: "piped",
+    }).outputSync();
+    return /has ended/.test(new TextDecoder().decode(plan.stdout).split("\n")[0]);
+  }, 30_000);
+  const again = await runScript(CLI, [...flags("final"), "--run-index", "0", "--threads", "1"]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(
+    again.stdout,
+    /run 1\/6 \(bn0\.02_d3\): restarting \(it stopped after its last checkpoint, before its summary\)/,
+  );
+  assert.deepEqual(summary("final", 0).finalValidation, summary("clean", 0).finalValidation);
+  assert.deepEqual(summary("final", 0).metrics.scores, summary("clean", 0).metrics.scores);
+});
+
 Deno.test("two workers started on the same run at once train it once", async () => {
   const env = { DISENTANGLE_THREADS: "1" };
   const both = [0, 1].map(() => spawn([...flags("twice"), "--run-index", "0"], env));
@@ -198,6 +228,12 @@ Deno.test("a --jobs worker killed with SIGKILL: the study reports what finished,
     /\*\*Runs:\*\* 5 of 6 runs; this report is partial\. Missing: bn0\.02_d4 \(index 3, failed: its worker was killed by SIGKILL\)/,
   );
   assert.equal(JSON.parse(readFileSync(join(dir, "experiment.json"), "utf8")).state, "partial");
+
+  // --report-only (what a cluster's report job runs) says the same.
+  const only = await runScript(CLI, [...flags("faults"), "--report-only"]);
+  assert.equal(only.code, 0, only.stderr);
+  assert.match(only.stdout, /5 of 6 runs finished; missing: bn0\.02_d4 \(failed\)/);
+  assert.match(only.stdout, /report of 5 of 6 runs: .*report\.html/);
 
   // The same command again resumes run 3 and completes the study.
   const second = await text(spawn([...flags("faults"), "--jobs", "2", "--threads", "1"]));
