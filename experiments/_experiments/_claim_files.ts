@@ -6,7 +6,9 @@
 // only one process can do.
 import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
+import os from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 
 /** What a claim file holds. */
 export interface ClaimRecord {
@@ -16,8 +18,10 @@ export interface ClaimRecord {
   readonly pid: number;
   /** The process's start time in clock ticks since boot (/proc/PID/stat field 22), if known. */
   readonly processStart: string | null;
-  /** /proc/sys/kernel/random/boot_id of the claiming machine, if known. */
+  /** /proc/sys/kernel/random/boot_id of the claiming machine, if known (it needs --allow-all). */
   readonly bootId: string | null;
+  /** When the claiming machine booted (Unix seconds, from its uptime), if known. */
+  readonly bootTime?: number | null;
   readonly claimedAt: string;
   /** Seconds between the holder's heartbeats. */
   readonly heartbeatSeconds: number;
@@ -83,9 +87,47 @@ export function processStart(pid: number): string | null {
   return fields[19] ?? null;
 }
 
-/** This machine's boot id, or null where /proc does not say. */
+/** This machine's boot id, or null where /proc does not say (or may not be read). */
 export function bootId(): string | null {
   return readOptional("/proc/sys/kernel/random/boot_id")?.trim() ?? null;
+}
+
+/** When this machine booted, in Unix seconds (within a second or two), or null. */
+export function bootTime(): number | null {
+  try {
+    return Math.round(Date.now() / 1000 - os.uptime());
+  } catch {
+    return null;
+  }
+}
+
+/** Was `record` made on this machine since its last boot? */
+function sameMachine(record: ClaimRecord): boolean {
+  if (record.host !== hostName()) return false;
+  const id = bootId();
+  if (record.bootId && id) return record.bootId === id;
+  const booted = bootTime();
+  return typeof record.bootTime === "number" && booted !== null &&
+    Math.abs(record.bootTime - booted) < 30;
+}
+
+/**
+ * Has process `pid` of this machine ended? true or false where it can be
+ * told (its start time in /proc, or a signal 0), null where it cannot (no
+ * --allow-run): then only the heartbeat tells.
+ */
+function processEnded(pid: number, start: string | null): boolean | null {
+  const now = processStart(pid);
+  if (now !== null) return start !== null && now !== start;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "ESRCH") return true;
+    if (code === "EPERM") return false;
+    return null;
+  }
 }
 
 /** This machine's name. */
@@ -118,14 +160,10 @@ export async function viewClaim(
   let deadBecause: string | undefined;
   if (heartbeatAge > staleAfter) {
     deadBecause = `no heartbeat for ${Math.round(heartbeatAge)} s (stale after ${staleAfter} s)`;
-  } else if (
-    record.host === hostName() && record.bootId !== null && record.bootId === bootId() &&
-    heartbeatAge > 2 * record.heartbeatSeconds + 1
-  ) {
+  } else if (sameMachine(record) && heartbeatAge > 2 * record.heartbeatSeconds + 1) {
     // On the same machine a dead holder is certain once its heartbeat has
     // stopped: its process is gone (or the pid now belongs to another process).
-    const start = processStart(record.pid);
-    if (start === null || (record.processStart !== null && start !== record.processStart)) {
+    if (processEnded(record.pid, record.processStart) === true) {
       deadBecause = `process ${record.pid} on ${record.host} has ended`;
     }
   }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { writeTextFileAtomic } from "../../models/_write_file_atomic.ts";
 import {
   bootId,
+  bootTime,
   claimPath,
   type ClaimRecord,
   type ClaimView,
@@ -107,6 +108,7 @@ export async function claimRun(
       pid: Deno.pid,
       processStart: processStart(Deno.pid),
       bootId: bootId(),
+      bootTime: bootTime(),
       claimedAt: new Date().toISOString(),
       heartbeatSeconds,
       state: "running",

@@ -7,6 +7,7 @@
  * the processes it started, by their pids, and removes the folder.
  */
 import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
 import { join } from "node:path";
 
 /** A running cluster. */
@@ -56,8 +57,7 @@ export async function startSlurm({ timeoutMs = 60_000 } = {}): Promise<SlurmClus
   await Deno.chmod(join(dir, "munge"), 0o700);
   const node = Deno.hostname().split(".")[0];
   const cpus = navigator.hardwareConcurrency;
-  const memTotal = Number(readFileSync("/proc/meminfo", "utf8").match(/MemTotal:\s+(\d+)/)![1]);
-  const memory = Math.floor((memTotal / 1024) * 0.9);
+  const memory = Math.floor((os.totalmem() / 2 ** 20) * 0.9); // MB, below what slurmd finds
   const [ctlPort, dPort] = [freePort(), freePort()];
   const socket = join(dir, "munge", "munge.socket");
   const key = join(dir, "munge", "munge.key");

@@ -7,10 +7,23 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { assertClose } from "../_helpers/assert.ts";
-import { runScript } from "../_helpers/cli.ts";
+import { EXPERIMENT_PERMISSIONS } from "../../experiments/_experiments/study_args.ts";
 import { CLI, resultColumns, runsCsv, studyFlags } from "./_study.ts";
 
 const out = await Deno.makeTempDir({ prefix: "study-faults-" });
+/** Every process runs with the permissions of `deno task experiment`, not -A. */
+const RUN = ["run", ...EXPERIMENT_PERMISSIONS, CLI];
+
+async function runScript(_cli: string, args: string[]) {
+  const o = await new Deno.Command(Deno.execPath(), {
+    args: [...RUN, ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const d = new TextDecoder();
+  return { code: o.code, stdout: d.decode(o.stdout), stderr: d.decode(o.stderr) };
+}
 /** 30 steps a run, a checkpoint every 5; heartbeats every second. */
 const flags = (folder: string) => [
   ...studyFlags(join(out, folder), { steps: 30, every: 5 }),
@@ -24,7 +37,7 @@ const summary = (folder: string, i: number) =>
 
 function spawn(args: string[], env: Record<string, string> = {}): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
+    args: [...RUN, ...args],
     env: { NO_COLOR: "1", ...env },
     stdin: "null",
     stdout: "piped",
@@ -126,7 +139,7 @@ Deno.test("workers killed in training, in a checkpoint write and between its ren
   let states: string[] = [];
   await until("the dead claims to be seen as dead", () => {
     const plan = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", CLI, ...flags("faults"), "--plan", "--json"],
+      args: [...RUN, ...flags("faults"), "--plan", "--json"],
       stdout: "piped",
     }).outputSync();
     const entries = new TextDecoder().decode(plan.stdout).trim().split("\n").map((l) =>
@@ -177,7 +190,7 @@ Deno.test("a worker killed while saving its final model, after its last checkpoi
   assert.equal(existsSync(join(runDir("final", 0), "summary.json")), false);
   await until("the dead claim to be seen as dead", () => {
     const plan = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", CLI, ...flags("final"), "--plan", "--json"],
+      args: [...RUN, ...flags("final"), "--plan", "--json"],
       stdout: "piped",
     }).outputSync();
     return /has ended/.test(new TextDecoder().decode(plan.stdout).split("\n")[0]);

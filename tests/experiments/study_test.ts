@@ -9,7 +9,12 @@ import { parse as parseYaml } from "npm:yaml@2.9.1";
 import { writeTextFileAtomic } from "../../models/_write_file_atomic.ts";
 import { recoverCheckpoint } from "../../models/recover_checkpoint.ts";
 import { claimRun } from "../../experiments/_experiments/claims.ts";
-import { bootId, hostName, processStart } from "../../experiments/_experiments/_claim_files.ts";
+import {
+  bootId,
+  bootTime,
+  hostName,
+  processStart,
+} from "../../experiments/_experiments/_claim_files.ts";
 import { readClaim } from "../../experiments/_experiments/read_claim.ts";
 import { emitK8s } from "../../experiments/_experiments/emit_k8s.ts";
 import { emitSlurm } from "../../experiments/_experiments/emit_slurm.ts";
@@ -179,6 +184,7 @@ Deno.test("a run is claimed once; a dead or stale claim is taken over; a release
       pid: dead.pid,
       processStart: "1",
       bootId: bootId(),
+      bootTime: bootTime(),
       heartbeatSeconds: 1,
     };
     const recent = new Date(Date.now() - 5_000);
@@ -187,8 +193,14 @@ Deno.test("a run is claimed once; a dead or stale claim is taken over; a release
     const ended = await readClaim(dir, "here", { staleAfter: 300 });
     assert.equal(ended?.alive, false);
     assert.match(ended?.deadBecause ?? "", new RegExp(`process ${dead.pid} on .* has ended`));
-    // This process is alive, with its own start time: its claims stay alive.
-    assert.notEqual(processStart(Deno.pid), null);
+    // This process is alive: its claims stay alive, however old their heartbeat.
+    const mine = await claimRun(dir, "mine", { staleAfter: 300, heartbeatSeconds: 1 });
+    assert.ok("claim" in mine);
+    await mine.claim.release("done");
+    const live = { ...local, id: "live", pid: Deno.pid, processStart: processStart(Deno.pid) };
+    writeFileSync(join(dir, "live.1.claim"), JSON.stringify(live));
+    utimesSync(join(dir, "live.1.claim"), recent, recent);
+    assert.equal((await readClaim(dir, "live", { staleAfter: 300 }))?.alive, true);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
