@@ -24,9 +24,9 @@ async function runScript(_cli: string, args: string[]) {
   const d = new TextDecoder();
   return { code: o.code, stdout: d.decode(o.stdout), stderr: d.decode(o.stderr) };
 }
-/** 30 steps a run, a checkpoint every 5; heartbeats every second. */
+/** 40 steps a run, a checkpoint every 5; heartbeats every second. */
 const flags = (folder: string) => [
-  ...studyFlags(join(out, folder), { steps: 30, every: 5 }),
+  ...studyFlags(join(out, folder), { steps: 40, every: 5 }),
   "--stale-after",
   "5",
 ];
@@ -126,7 +126,7 @@ Deno.test("workers killed in training, in a checkpoint write and between its ren
   await until("run 2's fault point", () => existsSync(marks[1]));
   children[2].kill("SIGKILL");
   for (const child of children) assert.equal((await child.status).signal, "SIGKILL");
-  assert.ok(checkpointStep("faults", 0) < 30, "run 0 was killed before its end");
+  assert.ok(checkpointStep("faults", 0) < 40, "run 0 was killed before its end");
   assert.equal(checkpointStep("faults", 1), 10, "run 1 keeps its whole previous checkpoint");
   assert.ok(
     readdirSync(runDir("faults", 1)).some((f) => f.startsWith("checkpoint.tmp-")),
@@ -166,7 +166,7 @@ Deno.test("workers killed in training, in a checkpoint write and between its ren
     assertSameResults(summary("faults", i), summary("clean", i), ids[i]);
     const steps = loggedSteps("faults", i);
     assert.deepEqual(steps, [...new Set(steps)].sort((a, b) => a - b), `${ids[i]}: each step once`);
-    assert.equal(steps.at(-1), 30);
+    assert.equal(steps.at(-1), 40);
     assert.deepEqual(
       readdirSync(runDir("faults", i)).filter((f) => f.startsWith("checkpoint")),
       [],
@@ -176,17 +176,17 @@ Deno.test("workers killed in training, in a checkpoint write and between its ren
 });
 
 Deno.test("a worker killed while saving its final model, after its last checkpoint, trains the run again to the same numbers", async () => {
-  // Checkpoints at 5, 10, …, 30 save the model six times; the seventh save is the final model/.
+  // Checkpoints at 5, 10, …, 40 save the model eight times; the ninth save is the final model/.
   const mark = join(out, "fault-final");
   const child = spawn([...flags("final"), "--run-index", "0"], {
     DISENTANGLE_THREADS: "1",
-    DISENTANGLE_FAULT_POINT: "save-vae@7",
+    DISENTANGLE_FAULT_POINT: "save-vae@9",
     DISENTANGLE_FAULT_FILE: mark,
   });
   await until("the final model save", () => existsSync(mark));
   child.kill("SIGKILL");
   await child.status;
-  assert.equal(checkpointStep("final", 0), 30);
+  assert.equal(checkpointStep("final", 0), 40);
   assert.equal(existsSync(join(runDir("final", 0), "summary.json")), false);
   await until("the dead claim to be seen as dead", () => {
     const plan = new Deno.Command(Deno.execPath(), {
