@@ -39,6 +39,7 @@ export { type NpzContents, readNpz, type ReadNpzOptions } from "./read_npz.ts";
 export { loadNpz, type LoadNpzOptions } from "./load_npz.ts";
 export { type NpyInput, writeNpy } from "./write_npy.ts";
 export { writeNpz, type WriteNpzOptions } from "./write_npz.ts";
+export { writeFileAtomic } from "./write_file_atomic.ts";
 export { type Minibatch, minibatches, type MinibatchOptions } from "./minibatches.ts";
 export { type IndexSplit, splitIndices, type SplitIndicesOptions } from "./split_indices.ts";
 export { permutation, type PermutationOptions } from "./permutation.ts";

@@ -4,11 +4,12 @@
 // count and moments), so training can continue exactly.
 import * as tf from "@tensorflow/tfjs";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Discriminator } from "./build_discriminator.ts";
 import { fusedAdam } from "./fused_adam.ts";
 import { readLayersModel, writeLayersModel } from "./_layers_files.ts";
+import { writeFileAtomic } from "../data/write_file_atomic.ts";
 
 /** Writes `discriminator` into `dir` (created if needed). */
 export async function writeDiscriminator(discriminator: Discriminator, dir: string): Promise<void> {
@@ -25,8 +26,8 @@ export async function writeDiscriminator(discriminator: Discriminator, dir: stri
   }
   const blob = new Uint8Array(offset);
   parts.reduce((at, p) => (blob.set(p, at), at + p.length), 0);
-  await writeFile(join(dir, "optimizer.bin"), blob);
-  await writeFile(
+  await writeFileAtomic(join(dir, "optimizer.bin"), blob);
+  await writeFileAtomic(
     join(dir, "optimizer.json"),
     JSON.stringify({
       className: discriminator.optimizer.getClassName(),

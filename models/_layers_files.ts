@@ -1,8 +1,9 @@
 // Writes and reads one tf.LayersModel in the tfjs layers format (model.json +
 // weights.bin), the files `tf.loadLayersModel(url)` loads in a browser.
 import * as tf from "@tensorflow/tfjs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../data/write_file_atomic.ts";
 
 function joinWeights(data: ArrayBuffer | ArrayBuffer[] | undefined): ArrayBuffer {
   if (data === undefined) return new ArrayBuffer(0);
@@ -29,8 +30,8 @@ export async function writeLayersModel(model: tf.LayersModel, dir: string): Prom
       convertedBy: artifacts.convertedBy ?? null,
       weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs ?? [] }],
     };
-    await writeFile(join(dir, "weights.bin"), new Uint8Array(weights));
-    await writeFile(join(dir, "model.json"), JSON.stringify(modelJson));
+    await writeFileAtomic(join(dir, "weights.bin"), new Uint8Array(weights));
+    await writeFileAtomic(join(dir, "model.json"), JSON.stringify(modelJson));
     return {
       modelArtifactsInfo: {
         dateSaved: new Date(),

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type LoadedVae, loadVae } from "./load_vae.ts";
+import { recoverCheckpoint } from "./recover_checkpoint.ts";
 
 /** A checkpoint read back by {@link loadCheckpoint}. */
 export interface LoadedCheckpoint {
@@ -16,7 +17,8 @@ export interface LoadedCheckpoint {
  * saved weights (moments, step count) on `optimizer`, which must be of the
  * same class (e.g. a fresh `fusedAdam()` with the run's learning rate), and
  * returns the saved JSON state. Missing or damaged files are Errors naming
- * the path.
+ * the path. A checkpoint whose replacement was interrupted is put back first
+ * (`recoverCheckpoint`).
  *
  * @example
  * ```ts
@@ -37,6 +39,7 @@ export async function loadCheckpoint(
   if (!(optimizer instanceof tf.Optimizer)) {
     throw new TypeError("Cannot load the checkpoint: optimizer must be a tf.Optimizer");
   }
+  await recoverCheckpoint(dir);
   const vae = await loadVae(join(dir, "model"));
   const read = async (name: string) => {
     try {

@@ -86,3 +86,4 @@ export { saveVae, type SaveVaeOptions } from "./save_vae.ts";
 export { type LoadedVae, loadVae } from "./load_vae.ts";
 export { saveCheckpoint, type SaveCheckpointOptions } from "./save_checkpoint.ts";
 export { loadCheckpoint, type LoadedCheckpoint } from "./load_checkpoint.ts";
+export { recoverCheckpoint } from "./recover_checkpoint.ts";

@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { faultPoint } from "./_fault_point.ts";
+import { writeFileAtomic } from "../data/write_file_atomic.ts";
 import { saveVae } from "./save_vae.ts";
 import type { TrainState } from "./train_step.ts";
 
@@ -23,8 +25,12 @@ export interface SaveCheckpointOptions {
  * `saveVae` does, with FactorVAE's discriminator and its optimiser when
  * `train.discriminator` is set), the optimiser's weights (Adam's moments and step count) in
  * `optimizer.bin` + `optimizer.json`, and the caller's JSON `state`. The
- * checkpoint is written to a temporary folder and renamed into place, so an
- * interrupted save never leaves a half-written checkpoint behind.
+ * checkpoint is written to a temporary folder beside `dir` (every file flushed
+ * to disk), the old checkpoint is renamed aside, the new one renamed into
+ * place, and the old one removed; so a process killed at any instant leaves
+ * either the old checkpoint or the new one, whole. If it dies between the two
+ * renames, `dir` is briefly missing and `recoverCheckpoint` (which
+ * `loadCheckpoint` calls) puts the old one back.
  *
  * @example
  * ```ts
@@ -56,7 +62,9 @@ export async function saveCheckpoint(
     throw new TypeError("Cannot save the checkpoint: train must be { vae, optimizer }");
   }
   const { state = {}, config = {} } = options;
-  const tmp = `${dir}.tmp-${Date.now()}`;
+  const tag = `${(globalThis as { Deno?: typeof Deno }).Deno?.pid ?? 0}-${Date.now()}`;
+  const tmp = `${dir}.tmp-${tag}`;
+  const old = `${dir}.old-${tag}`;
   await mkdir(tmp, { recursive: true });
   try {
     await saveVae(vae, join(tmp, "model"), { config, discriminator: train.discriminator });
@@ -83,8 +91,9 @@ export async function saveCheckpoint(
       blob.set(p, at);
       at += p.length;
     }
-    await writeFile(join(tmp, "optimizer.bin"), blob);
-    await writeFile(
+    await writeFileAtomic(join(tmp, "optimizer.bin"), blob);
+    await faultPoint("checkpoint-write");
+    await writeFileAtomic(
       join(tmp, "optimizer.json"),
       JSON.stringify({
         className: optimizer.getClassName(),
@@ -92,11 +101,27 @@ export async function saveCheckpoint(
         weights: manifest,
       }),
     );
-    await writeFile(join(tmp, "state.json"), JSON.stringify(state, null, 2));
-    await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
+    // state.json last: a folder with it is a whole checkpoint.
+    await writeFileAtomic(join(tmp, "state.json"), JSON.stringify(state, null, 2));
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
+  }
+  let hadOld = true;
+  try {
+    await rename(dir, old);
+  } catch (e) {
+    if ((e as { code?: string }).code !== "ENOENT") throw e;
+    hadOld = false;
+  }
+  await faultPoint("checkpoint-swap");
+  await rename(tmp, dir);
+  if (hadOld) await rm(old, { recursive: true, force: true });
+  // Leftovers of saves interrupted before (temporary or set-aside folders).
+  const prefix = `${basename(dir)}.`;
+  for (const entry of await readdir(dirname(dir))) {
+    if (entry.startsWith(`${prefix}tmp-`) || entry.startsWith(`${prefix}old-`)) {
+      await rm(join(dirname(dir), entry), { recursive: true, force: true });
+    }
   }
 }

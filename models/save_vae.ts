@@ -1,9 +1,11 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Discriminator } from "./build_discriminator.ts";
 import type { Vae } from "./build_vae.ts";
 import { writeDiscriminator } from "./_discriminator_files.ts";
+import { faultPoint } from "./_fault_point.ts";
 import { writeLayersModel } from "./_layers_files.ts";
+import { writeFileAtomic } from "../data/write_file_atomic.ts";
 
 /** Options of {@link saveVae}. */
 export interface SaveVaeOptions {
@@ -28,7 +30,9 @@ export interface SaveVaeOptions {
  * `dir/encoder/{model.json,weights.bin}`, `dir/decoder/{model.json,weights.bin}`
  * and `dir/vae.json` with the latent size and the given config; with
  * `options.discriminator`, also `dir/discriminator/` (its model, and its
- * optimiser's weights in `optimizer.json` + `optimizer.bin`).
+ * optimiser's weights in `optimizer.json` + `optimizer.bin`). Each file is
+ * written to a temporary name and renamed, so an interrupted save leaves
+ * every file whole (old or new).
  *
  * @example
  * ```ts
@@ -58,11 +62,12 @@ export async function saveVae(vae: Vae, dir: string, options: SaveVaeOptions = {
   const { config = {}, discriminator } = options;
   await mkdir(dir, { recursive: true });
   await writeLayersModel(vae.encoder, join(dir, "encoder"));
+  await faultPoint("save-vae");
   await writeLayersModel(vae.decoder, join(dir, "decoder"));
   if (discriminator) await writeDiscriminator(discriminator, join(dir, "discriminator"));
   const latentDim = (vae.encoder.outputs[0].shape[1] as number) / 2;
   const inputShape = vae.encoder.inputs[0].shape.slice(1);
-  await writeFile(
+  await writeFileAtomic(
     join(dir, "vae.json"),
     JSON.stringify({ format: "disentangle-vae/1", latentDim, inputShape, config }, null, 2),
   );

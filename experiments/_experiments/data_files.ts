@@ -1,7 +1,8 @@
 // Raw data beside a report: CSV (one row per record, RFC 4180 quoting) and
 // pretty JSON, written under the experiment folder's data/.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../../data/write_file_atomic.ts";
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -28,7 +29,7 @@ export async function writeCsv(
 ): Promise<string> {
   const rel = join("data", `${name}.csv`);
   await mkdir(dirname(join(dir, rel)), { recursive: true });
-  await writeFile(join(dir, rel), toCsv(rows));
+  await writeFileAtomic(join(dir, rel), toCsv(rows));
   return rel;
 }
 
@@ -36,6 +37,6 @@ export async function writeCsv(
 export async function writeJson(dir: string, name: string, value: unknown): Promise<string> {
   const rel = join("data", `${name}.json`);
   await mkdir(dirname(join(dir, rel)), { recursive: true });
-  await writeFile(join(dir, rel), JSON.stringify(value, null, 2) + "\n");
+  await writeFileAtomic(join(dir, rel), JSON.stringify(value, null, 2) + "\n");
   return rel;
 }

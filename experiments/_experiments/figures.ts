@@ -1,6 +1,7 @@
 // Writes a report's figures under figures/ and returns the blocks that show them.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../data/write_file_atomic.ts";
 import { renderChart } from "./charts.ts";
 import type { ExperimentContext, FigureBlock } from "./types.ts";
 
@@ -13,8 +14,8 @@ export async function chartFigure(
 ): Promise<FigureBlock> {
   const { svg, png } = await renderChart(spec, { warn: (l) => context.log(`warning: ${l}`) });
   await mkdir(join(context.dir, "figures"), { recursive: true });
-  await writeFile(join(context.dir, "figures", `${name}.svg`), svg);
-  await writeFile(join(context.dir, "figures", `${name}.png`), png);
+  await writeFileAtomic(join(context.dir, "figures", `${name}.svg`), svg);
+  await writeFileAtomic(join(context.dir, "figures", `${name}.png`), png);
   return { kind: "figure", file: `figures/${name}.png`, svg: `figures/${name}.svg`, caption };
 }
 
@@ -27,6 +28,6 @@ export async function imageFigure(
   width?: number,
 ): Promise<FigureBlock> {
   await mkdir(join(context.dir, "figures"), { recursive: true });
-  await writeFile(join(context.dir, "figures", file), bytes);
+  await writeFileAtomic(join(context.dir, "figures", file), bytes);
   return { kind: "figure", file: `figures/${file}`, caption, ...(width ? { width } : {}) };
 }

@@ -6,17 +6,43 @@ import { BACKENDS, DATASETS } from "../_train/options.ts";
 import { EXPERIMENTS } from "./registry.ts";
 import { type PresetName, PRESETS, type RunOverrides } from "./types.ts";
 
+/** How a study is run: the whole of it here, some runs of it, its index, a report, a batch script. */
+export interface StudyArgs {
+  /** --plan: print the study index and exit. */
+  plan: boolean;
+  /** --json: the index as JSON lines (with --plan). */
+  json: boolean;
+  /** --run-index: the runs to train (a list or ranges), without the report. */
+  runIndex?: string;
+  /** --jobs: local worker processes ("auto": as many as the cores hold at --threads each). */
+  jobs: number | "auto";
+  /** --threads: threads of one run (default: DISENTANGLE_THREADS, else every core up to 4, or cores / jobs). */
+  threads?: number;
+  /** --emit: write a batch script for this scheduler and exit. */
+  emit?: "slurm" | "k8s";
+  /** --report-only: write the report from the finished runs. */
+  reportOnly: boolean;
+  /** --stale-after: seconds without a heartbeat after which a claim is taken over. */
+  staleAfter: number;
+  slurm: { partition?: string; time?: string; parallel?: number; mem?: string; extra: string[] };
+  k8s: { image?: string; volume?: string; parallel?: number };
+}
+
 /** The parsed command line. */
 export interface ExperimentArgs {
   name: string;
   preset: PresetName;
   out: string;
   overrides: RunOverrides;
+  /** --set KEY=VALUE: changes to the preset's settings. */
+  patch: Record<string, unknown>;
+  study: StudyArgs;
   help: boolean;
   list: boolean;
 }
 
-const INTEGER_OPTIONS = {
+/** The integer flags that change every run, and the overrides they set. */
+export const INTEGER_OPTIONS = {
   steps: "steps",
   seeds: "seeds",
   "image-size": "imageSize",
@@ -49,8 +75,40 @@ const OPTION_HELP: [string, string][] = [
   ["--likelihood NAME", "bernoulli, gaussian or laplace"],
   ["--backend NAME", `tfjs backend (${BACKENDS.join(", ")}; default wasm)`],
   ["--checkpoint-every N", "steps between checkpoints"],
+  [
+    "--set KEY=VALUE",
+    "change a setting of the preset (JSON value, e.g. --set betas=[1,3]; repeatable; see --plan)",
+  ],
   ["--list", "list the experiments"],
   ["--help", "print this help"],
+];
+
+const STUDY_HELP: [string, string][] = [
+  ["--plan", "print the study index: index, run, the settings that vary, state; then exit"],
+  ["--json", "with --plan: one JSON object per line (index, id, settings, state)"],
+  ["--run-index LIST", "train only these runs (e.g. 3 or 0,3,5-9) and exit without the report"],
+  [
+    "--jobs N|auto",
+    "local worker processes (default auto: cores / threads per run; 1 trains in this process)",
+  ],
+  [
+    "--threads N",
+    "threads of one run (default DISENTANGLE_THREADS, else cores / jobs, at most 4)",
+  ],
+  ["--report-only", "write the report from the finished runs (says which are missing)"],
+  ["--stale-after S", "seconds without a heartbeat before a claim is taken over (default 300)"],
+  ["--emit slurm|k8s", "write slurm.sbatch or k8s-indexed-job.yaml into the folder; then exit"],
+  ["--slurm-partition P", "partition of the Slurm jobs (default: the cluster's default)"],
+  ["--slurm-time T", "time limit of one array task (default: the preset's, e.g. 00:45:00)"],
+  ["--slurm-mem M", "memory of one array task (default: the preset's, e.g. 4G)"],
+  ["--slurm-parallel P", "array tasks running at once, the %P of --array (default: every run)"],
+  [
+    "--slurm-extra=ARGS",
+    "more sbatch options for both jobs, e.g. --slurm-extra=--account=abc (repeatable)",
+  ],
+  ["--k8s-image IMAGE", "container image with Deno (default denoland/deno:2.9.6)"],
+  ["--k8s-volume CLAIM", "PersistentVolumeClaim holding this checkout (default disentangle-study)"],
+  ["--k8s-parallel P", "pods running at once (default: every run)"],
 ];
 
 /** Parses `deno task experiment` arguments. */
@@ -71,19 +129,42 @@ export function parseExperimentArgs(args: string[]): ExperimentArgs {
         backend: { type: "string" },
         help: { type: "boolean", default: false },
         list: { type: "boolean", default: false },
+        set: { type: "string", multiple: true },
+        plan: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        "run-index": { type: "string" },
+        jobs: { type: "string" },
+        threads: { type: "string" },
+        emit: { type: "string" },
+        "report-only": { type: "boolean", default: false },
+        "stale-after": { type: "string" },
+        "slurm-partition": { type: "string" },
+        "slurm-time": { type: "string" },
+        "slurm-mem": { type: "string" },
+        "slurm-parallel": { type: "string" },
+        "slurm-extra": { type: "string", multiple: true },
+        "k8s-image": { type: "string" },
+        "k8s-volume": { type: "string" },
+        "k8s-parallel": { type: "string" },
         ...Object.fromEntries(Object.keys(INTEGER_OPTIONS).map((k) => [k, { type: "string" }])),
       },
     });
   } catch (e) {
     const message = (e as Error).message.split("\n")[0];
     const unknown = message.match(/Unknown option '([^']+)'/);
+    const ambiguous = message.match(/Option '([^']+)' argument is ambiguous/);
     throw new CliError(
       unknown
         ? `Cannot read the options: unknown option ${unknown[1]} (see --help)`
+        : ambiguous
+        ? `Cannot read the options: the value of ${ambiguous[1]} starts with "-"; write ${
+          ambiguous[1]
+        }=VALUE${ambiguous[1] === "--slurm-extra" ? " (e.g. --slurm-extra=--account=abc)" : ""}`
         : `Cannot read the options: ${message}`,
     );
   }
-  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const v = parsed.values as unknown as Record<string, string | boolean | undefined>;
+  const many = parsed.values as unknown as Record<string, string[] | undefined>;
   const help = v.help === true;
   const list = v.list === true;
   if (parsed.positionals.length > 1) {
@@ -161,7 +242,128 @@ export function parseExperimentArgs(args: string[]): ExperimentArgs {
   ) {
     throw new CliError(`Cannot read the options: --data ${overrides.data} needs --data-path`);
   }
-  return { name, preset: preset as PresetName, out: v.out as string, overrides, help, list };
+  const patch = parsePatch(many.set ?? []);
+  const study = parseStudyArgs(v, many);
+  return {
+    name,
+    preset: preset as PresetName,
+    out: v.out as string,
+    overrides,
+    patch,
+    study,
+    help,
+    list,
+  };
+}
+
+/** --set KEY=VALUE pairs: VALUE as JSON where it parses, else as a string. */
+function parsePatch(pairs: string[]): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf("=");
+    if (at <= 0) {
+      throw new CliError(`Cannot read the options: --set needs KEY=VALUE, got "${pair}"`);
+    }
+    const raw = pair.slice(at + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch { /* a plain string */ }
+    patch[pair.slice(0, at)] = value;
+  }
+  return patch;
+}
+
+function positiveInteger(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(n) || n < 1) {
+    throw new CliError(`Cannot read the options: --${flag} must be an integer ≥ 1, got "${raw}"`);
+  }
+  return n;
+}
+
+function parseStudyArgs(
+  v: Record<string, string | boolean | undefined>,
+  many: Record<string, string[] | undefined>,
+): StudyArgs {
+  const modes = (["plan", "run-index", "emit", "report-only"] as const).filter((k) =>
+    v[k] !== undefined && v[k] !== false
+  );
+  if (modes.length > 1) {
+    throw new CliError(
+      `Cannot read the options: --${modes[0]} and --${modes[1]} cannot be combined`,
+    );
+  }
+  if (v.json === true && v.plan !== true) {
+    throw new CliError("Cannot read the options: --json goes with --plan");
+  }
+  const emit = v.emit as string | undefined;
+  if (emit !== undefined && emit !== "slurm" && emit !== "k8s") {
+    throw new CliError(`Cannot read the options: --emit must be slurm or k8s, got "${emit}"`);
+  }
+  const jobsRaw = v.jobs as string | undefined;
+  if (jobsRaw !== undefined && modes.length > 0) {
+    throw new CliError(`Cannot read the options: --jobs does not go with --${modes[0]}`);
+  }
+  const jobs = jobsRaw === undefined || jobsRaw === "auto"
+    ? "auto"
+    : positiveInteger("jobs", jobsRaw)!;
+  let staleAfter = 300;
+  if (v["stale-after"] !== undefined) {
+    staleAfter = Number(v["stale-after"]);
+    if (!(staleAfter > 0) || !Number.isFinite(staleAfter)) {
+      throw new CliError(
+        `Cannot read the options: --stale-after must be a number of seconds > 0, got "${
+          v["stale-after"]
+        }"`,
+      );
+    }
+  }
+  const time = v["slurm-time"] as string | undefined;
+  if (time !== undefined && !/^(\d+-)?\d+(:\d{2}){0,2}$/.test(time)) {
+    throw new CliError(
+      `Cannot read the options: --slurm-time must be a Slurm time such as 90, 02:00:00 or 1-12:00:00, got "${time}"`,
+    );
+  }
+  const mem = v["slurm-mem"] as string | undefined;
+  if (mem !== undefined && !/^\d+[KMGT]?$/.test(mem)) {
+    throw new CliError(
+      `Cannot read the options: --slurm-mem must be a size such as 4G or 4000M, got "${mem}"`,
+    );
+  }
+  const slurmOnly = ["slurm-partition", "slurm-time", "slurm-mem", "slurm-parallel", "slurm-extra"];
+  const k8sOnly = ["k8s-image", "k8s-volume", "k8s-parallel"];
+  for (const [flags, target] of [[slurmOnly, "slurm"], [k8sOnly, "k8s"]] as const) {
+    const given = flags.find((f) => v[f] !== undefined);
+    if (given && emit !== target) {
+      throw new CliError(`Cannot read the options: --${given} goes with --emit ${target}`);
+    }
+  }
+  return {
+    plan: v.plan === true,
+    json: v.json === true,
+    ...(v["run-index"] !== undefined ? { runIndex: v["run-index"] as string } : {}),
+    jobs,
+    ...(v.threads !== undefined
+      ? { threads: positiveInteger("threads", v.threads as string) }
+      : {}),
+    ...(emit ? { emit: emit as "slurm" | "k8s" } : {}),
+    reportOnly: v["report-only"] === true,
+    staleAfter,
+    slurm: {
+      partition: v["slurm-partition"] as string | undefined,
+      time,
+      mem,
+      parallel: positiveInteger("slurm-parallel", v["slurm-parallel"] as string | undefined),
+      extra: many["slurm-extra"] ?? [],
+    },
+    k8s: {
+      image: v["k8s-image"] as string | undefined,
+      volume: v["k8s-volume"] as string | undefined,
+      parallel: positiveInteger("k8s-parallel", v["k8s-parallel"] as string | undefined),
+    },
+  };
 }
 
 /** The --help text. */
@@ -172,12 +374,18 @@ export function experimentHelp(): string {
     "report.md, report.html, figures/ and data/ into the experiment folder.",
     "",
     "Usage: deno task experiment NAME [options]",
+    "       deno task experiment NAME --plan | --run-index LIST | --jobs N | --report-only",
+    "       deno task experiment NAME --emit slurm|k8s",
     "",
     "Experiments:",
     ...Object.values(EXPERIMENTS).map((e) => `  ${e.name.padEnd(12)} ${e.title}`),
     "",
     "Options:",
     ...OPTION_HELP.map(([flag, text]) => `  ${flag.padEnd(24)} ${text}`),
+    "",
+    "A study on many cores or machines (every run has an index; a run is claimed in the",
+    "experiment folder, so any number of processes can share it and each run trains once):",
+    ...STUDY_HELP.map(([flag, text]) => `  ${flag.padEnd(24)} ${text}`),
   ];
   return lines.join("\n");
 }

@@ -1,8 +1,9 @@
 // Writes an experiment's report twice from the same blocks: report.md (figures
 // as relative links) and report.html (self-contained: every picture inlined
 // as a data: URL, styles inline, no script, so it opens from disk anywhere).
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../data/write_file_atomic.ts";
 import type { FinishedRun, ReportBlock, TableBlock } from "./types.ts";
 
 /** Everything around the analysis: what ran, how, and how long it took. */
@@ -16,6 +17,10 @@ export interface ReportMeta {
   readonly command: string;
   readonly settings: unknown;
   readonly runs: readonly FinishedRun[];
+  /** How many runs the study plans (default: as many as finished). */
+  readonly planned?: number;
+  /** The planned runs that have not finished, with their state. */
+  readonly missing?: readonly { index: number; id: string; state: string }[];
   readonly version: string;
   readonly backend: string;
   readonly sessions: readonly { startedAt: string; seconds: number }[];
@@ -104,6 +109,16 @@ function headerBlocks(meta: ReportMeta): { blocks: ReportBlock[]; configJson: st
         }); ${duration(training)} of it training ${meta.runs.length} run(s).`,
     },
   ];
+  const planned = meta.planned ?? meta.runs.length;
+  const missing = meta.missing ?? [];
+  blocks.push({
+    kind: "text",
+    text: missing.length === 0
+      ? `**Runs:** ${meta.runs.length} of ${planned} runs (the whole study).`
+      : `**Runs:** ${meta.runs.length} of ${planned} runs; this report is partial. Missing: ${
+        missing.map((m) => `${m.id} (index ${m.index}, ${m.state})`).join("; ")
+      }.`,
+  });
   return { blocks, configJson: JSON.stringify({ common, varying }, null, 2) };
 }
 
@@ -221,7 +236,7 @@ export async function writeReport(
     "",
   );
   const markdown = join(dir, "report.md");
-  await writeFile(markdown, md.join("\n"));
+  await writeFileAtomic(markdown, md.join("\n"));
 
   // HTML
   const html: string[] = [];
@@ -282,6 +297,6 @@ ${html.join("\n")}
 </html>
 `;
   const htmlPath = join(dir, "report.html");
-  await writeFile(htmlPath, page);
+  await writeFileAtomic(htmlPath, page);
   return { markdown, html: htmlPath };
 }

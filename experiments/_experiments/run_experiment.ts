@@ -1,18 +1,19 @@
 // Runs one experiment end to end: plan its runs, train the unfinished ones
-// (skipping finished runs, resuming interrupted ones), analyse, and write the
-// report with its figures and raw data.
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { VERSION } from "../_version.ts";
+// (skipping finished runs, resuming interrupted ones, leaving runs other
+// processes hold to them and waiting for those), analyse, and write the
+// report with its figures and raw data. The runs train in this process, or
+// on --jobs worker processes.
 import { useBackend } from "../../models/use_backend.ts";
 import { CliError } from "../_train/cli_error.ts";
 import type { RunIo } from "../_train/run_training.ts";
-import { writeCsv, writeJson } from "./data_files.ts";
-import { EXPERIMENTS } from "./registry.ts";
-import { writeReport } from "./report.ts";
+import { readFinishedRun, runDir } from "./_finished_run.ts";
+import { experimentRecord } from "./experiment_record.ts";
+import { openStudy } from "./open_study.ts";
 import { runPlanned } from "./run_planned.ts";
-import type { ExperimentContext, PresetName, RunOverrides } from "./types.ts";
+import { studyIndex } from "./study_index.ts";
+import type { FinishedRun, PresetName, RunOverrides } from "./types.ts";
+import { runWorkers } from "./workers.ts";
+import { writeStudyReport } from "./write_study_report.ts";
 
 /** How to run an experiment. */
 export interface RunExperimentOptions {
@@ -26,6 +27,26 @@ export interface RunExperimentOptions {
   /** The command line, for the report. */
   command?: string;
   io: RunIo;
+  /**
+   * Worker processes; 1 trains the runs in this process.
+   * @default "auto": as many as the cores hold at `threads` each
+   */
+  jobs?: number | "auto";
+  /**
+   * Threads of one run.
+   * @default DISENTANGLE_THREADS, else cores / jobs (every core, at most 4, when jobs is auto)
+   */
+  threads?: number;
+  /**
+   * Seconds without a heartbeat before a claim is taken over.
+   * @default 300
+   */
+  staleAfter?: number;
+  /**
+   * End the process if another process takes over a run this one holds.
+   * @default false
+   */
+  exitOnLostClaim?: boolean;
 }
 
 /** What a finished experiment leaves. */
@@ -37,6 +58,27 @@ export interface ExperimentOutcome {
   seconds: number;
 }
 
+/** The cores of this machine. */
+export function machineCores(): number {
+  return Math.max(1, navigator.hardwareConcurrency ?? 1);
+}
+
+/** Jobs and threads per job: jobs × threads stays within the cores unless both are given. */
+export function shareCores(
+  jobs: number | "auto",
+  threads: number | undefined,
+  cores = machineCores(),
+): { jobs: number; threads: number } {
+  let fromEnv: number | undefined;
+  try {
+    const raw = Deno.env.get("DISENTANGLE_THREADS");
+    if (raw && Number.isInteger(Number(raw)) && Number(raw) >= 1) fromEnv = Number(raw);
+  } catch { /* no --allow-env */ }
+  const t = threads ?? fromEnv ??
+    (jobs === "auto" ? Math.min(cores, 4) : Math.max(1, Math.floor(cores / jobs)));
+  return { jobs: jobs === "auto" ? Math.max(1, Math.floor(cores / t)) : jobs, threads: t };
+}
+
 /** Runs experiment `name` as configured; throws CliError for user mistakes. */
 export async function runExperiment(
   name: string,
@@ -44,132 +86,87 @@ export async function runExperiment(
 ): Promise<ExperimentOutcome> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const definition = EXPERIMENTS[name];
-  if (!definition) {
-    throw new CliError(
-      `Cannot run the experiment: unknown experiment "${name}" (choose one of ${
-        Object.keys(EXPERIMENTS).join(", ")
-      })`,
+  const { io, staleAfter = 300, exitOnLostClaim = false } = options;
+  const study = await openStudy(name, { ...options, log: io.log });
+  const command = options.command ?? `deno task experiment ${name} --preset ${options.preset}`;
+  const record = await experimentRecord(study, { command, started, startedAt });
+  await record.save("running", { startedAt });
+  const { plan, dir } = study;
+  const pending = (await studyIndex(plan, study.claimsDir, { staleAfter }))
+    .filter((e) => e.state !== "done").map((e) => e.index);
+  const share = shareCores(options.jobs ?? "auto", options.threads);
+  const jobs = Math.max(1, Math.min(share.jobs, pending.length));
+  const cores = machineCores();
+  if (jobs * share.threads > cores) {
+    io.log(
+      `warning: ${jobs} jobs × ${share.threads} threads is more than the ${cores} cores here; the runs will slow each other down`,
     );
   }
-  const overrides = options.overrides ?? {};
-  if (overrides.data && !definition.dataChoices.includes(overrides.data)) {
-    throw new CliError(
-      `Cannot run the experiment ${name}: --data must be one of ${
-        definition.dataChoices.join(", ")
-      }, got ${overrides.data}`,
-    );
-  }
-  const base = definition.presets[options.preset] as Record<string, unknown>;
-  if (!base) {
-    throw new CliError(
-      `Cannot run the experiment ${name}: --preset must be quick or paper, got ${options.preset}`,
-    );
-  }
-  for (const key of Object.keys(options.patch ?? {})) {
-    if (!(key in base)) {
-      throw new CliError(`Cannot run the experiment ${name}: it has no setting "${key}"`);
-    }
-  }
-  const settings = { ...base, ...options.patch };
-  const dir = join(options.out, `${name}-${options.preset}`);
-  await mkdir(dir, { recursive: true });
-  const context: ExperimentContext = {
-    dir,
-    preset: options.preset,
-    overrides,
-    log: options.io.log,
-  };
-  const backend = await useBackend(overrides.backend ?? "wasm", {
+  const backend = await useBackend(study.overrides.backend ?? "wasm", {
     fallback: true,
-    warn: (line: string) => options.io.log(`warning: ${line}`),
+    threads: share.threads,
+    warn: (line: string) => io.log(`warning: ${line}`),
   });
-  options.io.log(`backend: ${backend.summary}`);
+  io.log(`backend: ${backend.summary}`);
+  io.log(
+    `experiment ${name} (${options.preset}): ${plan.length} run(s) in ${dir}, ${
+      plan.length - pending.length
+    } finished before${
+      jobs > 1 && pending.length > 0
+        ? `; ${pending.length} to train on ${jobs} workers × ${share.threads} thread(s)`
+        : ""
+    }`,
+  );
 
-  const plan = await definition.plan(settings, context);
-  const record = join(dir, "experiment.json");
-  const previous = existsSync(record) ? JSON.parse(await readFile(record, "utf8")) : null;
-  // Every invocation is one session; its time is updated after each run, so an
-  // interrupted session still counts up to its last finished run.
-  const sessions: { startedAt: string; seconds: number }[] = previous?.sessions ?? [];
-  const session = { startedAt, seconds: 0 };
-  sessions.push(session);
-  const tick = () => session.seconds = (performance.now() - started) / 1000;
-  const saveRecord = (state: string, extra: Record<string, unknown> = {}) =>
-    writeFile(
-      record,
-      JSON.stringify(
-        {
-          experiment: name,
-          preset: options.preset,
-          state,
-          version: VERSION,
-          command: options.command ?? "",
-          settings,
-          overrides,
-          runs: plan.map((r) => ({ id: r.id, labels: r.labels, seed: r.config.seed })),
-          sessions,
-          ...extra,
-        },
-        null,
-        2,
-      ) + "\n",
+  const claims = { dir: study.claimsDir, staleAfter, exitOnLost: exitOnLostClaim };
+  let failures: { id: string; error: string; log: string }[] = [];
+  const here = new Map<string, FinishedRun>();
+  if (jobs > 1) {
+    failures = await runWorkers(study, pending, { jobs, threads: share.threads, staleAfter, io });
+  } else {
+    const finished = await runPlanned(plan, io, {
+      claims,
+      onRunDone: async () => {
+        record.tick();
+        await record.save("running");
+      },
+    });
+    for (const run of finished) here.set(run.id, run);
+  }
+  const runs: FinishedRun[] = [];
+  for (const [index, run] of plan.entries()) {
+    const known = here.get(run.id);
+    const summary = known ? known.summary : await readFinishedRun(run);
+    if (!summary) continue;
+    runs.push(
+      known ?? {
+        ...run,
+        dir: runDir(run),
+        summary,
+        // A worker trained it (or another process did, while this one waited).
+        outcome: pending.includes(index) ? "trained" : "skipped",
+      },
     );
-  await saveRecord("running", { startedAt });
-  options.io.log(`experiment ${name} (${options.preset}): ${plan.length} run(s) in ${dir}`);
-
-  const runs = await runPlanned(plan, options.io, async () => {
-    tick();
-    await saveRecord("running");
-  });
-  options.io.log("analysing the runs and writing the report...");
-  const analysis = await definition.analyse(settings, runs, context);
-  const runRows = runs.map((r) => ({
-    run: r.id,
-    ...r.labels,
-    seed: r.config.seed,
-    steps: r.summary.steps,
-    trainingSeconds: r.summary.seconds,
-    stepsPerSecond: r.summary.stepsPerSecond,
-    outcome: r.outcome,
-    ...Object.fromEntries(
-      Object.entries(r.summary.finalValidation ?? {}).map(([k, v]) => [`validation_${k}`, v]),
-    ),
-    ...Object.fromEntries(
-      Object.entries(r.summary.metrics.scores).map(([k, v]) => [`metric_${k}`, v]),
-    ),
-  }));
-  const dataFiles = [
-    ...analysis.dataFiles,
-    await writeCsv(dir, "runs", runRows),
-    await writeJson(
-      dir,
-      "runs",
-      runs.map((r) => ({
-        id: r.id,
-        labels: r.labels,
-        config: r.config,
-        summary: r.summary,
-      })),
-    ),
-    await writeJson(dir, "results", analysis.results),
-  ];
-  const seconds = tick();
-  const report = await writeReport(dir, {
-    name,
-    title: definition.title,
-    paper: definition.paper,
-    description: definition.description,
-    provenance: definition.provenance,
-    preset: options.preset,
-    command: options.command ?? `deno task experiment ${name} --preset ${options.preset}`,
-    settings,
-    runs,
-    version: VERSION,
+  }
+  const missing = (await studyIndex(plan, study.claimsDir, { staleAfter }))
+    .filter((e) => e.state !== "done");
+  io.log(
+    missing.length === 0
+      ? "analysing the runs and writing the report..."
+      : `analysing the ${runs.length} finished runs and writing a partial report (${missing.length} missing)...`,
+  );
+  const { report, results } = await writeStudyReport(study, runs, {
+    record,
+    command,
     backend: backend.active,
-    sessions,
-    dataFiles: [...dataFiles, "experiment.json"],
-  }, analysis.blocks);
-  await saveRecord("complete", { finishedAt: new Date().toISOString(), dataFiles });
-  return { dir, report, results: analysis.results, seconds };
+    missing,
+  });
+  if (failures.length > 0) {
+    throw new CliError(
+      `Cannot finish the study: ${failures.length} of ${plan.length} runs failed (${
+        failures.map((f) => `${f.id}: ${f.error}`).join("; ")
+      }); the report covers the other runs and each failed run's output is in ${dir}/study/logs/; run the same command again to retry them`,
+    );
+  }
+  return { dir, report, results, seconds: record.tick() };
 }

@@ -1,90 +1,76 @@
-// Runs an experiment's planned trainings one after another, so that an
-// interrupted experiment picks up where it stopped: finished runs (with a
-// summary.json) are skipped, runs with a checkpoint resume from it, and a run
-// folder left without a checkpoint is started again. A finished run's
-// checkpoint is deleted (its model/ folder stays).
-import { existsSync } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { CliError } from "../_train/cli_error.ts";
-import { parseTrainArgs, TRAINING_KEYS } from "../_train/options.ts";
-import { type RunIo, type RunSummary, runTraining } from "../_train/run_training.ts";
+// Runs an experiment's planned trainings one after another in this process,
+// each under a claim (see train_planned_run.ts), so that an interrupted
+// experiment picks up where it stopped and a run another process is training
+// is left to it: with `wait`, this process waits for such runs (and takes
+// them over if their holder dies); without, it skips them.
+import type { RunIo } from "../_train/run_training.ts";
+import { runLabel, type StudyClaims, trainPlannedRun } from "./train_planned_run.ts";
+import type { ClaimView } from "./_claim_files.ts";
 import type { FinishedRun, PlannedRun } from "./types.ts";
 
-/** The options whose change makes a finished run a different run. */
-const COMPARED_KEYS = [...TRAINING_KEYS, "steps"];
+/** Options of {@link runPlanned}. */
+export interface RunPlannedOptions {
+  /** Where the claims are and how they behave. */
+  readonly claims: StudyClaims;
+  /**
+   * The plan indices to train.
+   * @default every run
+   */
+  readonly indices?: readonly number[];
+  /**
+   * Wait for runs other processes are training (true), or skip them (false).
+   * @default true
+   */
+  readonly wait?: boolean;
+  /** Called after each finished run. */
+  readonly onRunDone?: (run: FinishedRun) => Promise<void>;
+}
 
-async function readJson(path: string): Promise<Record<string, unknown>> {
-  return JSON.parse(await readFile(path, "utf8"));
+/** What other processes hold, as one log line. */
+export function heldLine(by: ClaimView): string {
+  const r = by.record;
+  return `${r.host} pid ${r.pid} (heartbeat ${Math.round(by.heartbeatAge)} s ago)`;
 }
 
 /**
- * The keys on which a saved run's options differ from the planned ones. An
- * option the trainer gained after the run was made counts as equal when the
- * plan leaves it at its default, and one the planned run's objective does not
- * read (older runs carried every objective's weights) counts as equal too.
- */
-function differences(saved: Record<string, unknown>, planned: Record<string, unknown>): string[] {
-  const defaults = parseTrainArgs(["--objective", String(planned.objective)]) as unknown as Record<
-    string,
-    unknown
-  >;
-  const same = (k: string) =>
-    !(k in planned) ||
-    JSON.stringify(saved[k]) === JSON.stringify(planned[k]) ||
-    (!(k in saved) && JSON.stringify(planned[k]) === JSON.stringify(defaults[k]));
-  return COMPARED_KEYS.filter((k) => !same(k))
-    .map((k) => `${k} ${JSON.stringify(saved[k])} → ${JSON.stringify(planned[k])}`);
-}
-
-/**
- * Trains every planned run that is not finished yet and returns them all
- * with their summaries. A finished run whose options differ from the plan is
- * an error (the experiment folder belongs to other settings).
+ * Trains every selected planned run that is not finished yet and returns the
+ * finished ones with their summaries, in plan order. A finished run whose
+ * options differ from the plan is an error; so is a run that fails.
  */
 export async function runPlanned(
   plan: readonly PlannedRun[],
   io: RunIo,
-  onRunDone: (run: FinishedRun) => Promise<void> = async () => {},
+  options: RunPlannedOptions,
 ): Promise<FinishedRun[]> {
-  const finished: FinishedRun[] = [];
-  for (const [i, run] of plan.entries()) {
-    const dir = join(run.config.out, run.config.name);
-    const where = `run ${i + 1}/${plan.length} (${run.id})`;
-    const planned = run.config as unknown as Record<string, unknown>;
-    if (existsSync(join(dir, "summary.json"))) {
-      const saved = (await readJson(join(dir, "config.json"))).config as Record<string, unknown>;
-      const changed = differences(saved, planned);
-      if (changed.length > 0) {
-        throw new CliError(
-          `Cannot continue the experiment: ${dir} holds a finished run made with other options (${
-            changed.join("; ")
-          }); choose another --out or remove that folder`,
-        );
+  const { claims, indices = plan.map((_, i) => i), wait = true, onRunDone } = options;
+  const done = new Map<number, FinishedRun>();
+  const told = new Set<string>();
+  while (true) {
+    const held: { index: number; by: ClaimView }[] = [];
+    for (const index of indices) {
+      if (done.has(index)) continue;
+      const outcome = await trainPlannedRun(plan[index], index, plan.length, io, claims);
+      if (outcome.kind === "held") {
+        held.push({ index, by: outcome.by });
+        continue;
       }
-      const summary = await readJson(join(dir, "summary.json")) as unknown as RunSummary;
-      io.log(`${where}: finished before, skipped`);
-      finished.push({ ...run, dir, summary, outcome: "skipped" });
-      await onRunDone(finished[finished.length - 1]);
-      continue;
+      done.set(index, outcome.run);
+      await onRunDone?.(outcome.run);
     }
-    let resume = false;
-    if (existsSync(join(dir, "checkpoint", "state.json"))) {
-      resume = true;
-      io.log(`${where}: resuming from its checkpoint`);
-    } else if (existsSync(dir)) {
-      // Stopped before its first checkpoint: nothing to keep.
-      await rm(dir, { recursive: true, force: true });
-      io.log(`${where}: restarting (it stopped before its first checkpoint)`);
-    } else {
-      io.log(`${where}: training`);
+    if (held.length === 0) break;
+    for (const { index, by } of held) {
+      const key = `${index}:${by.record.generation}`;
+      if (told.has(key)) continue;
+      told.add(key);
+      io.log(
+        `${runLabel(plan[index], index, plan.length)}: being trained by ${heldLine(by)}; ${
+          wait ? "waiting for it" : "skipped"
+        }`,
+      );
     }
-    const summary = await runTraining({ ...run.config, resume }, io);
-    // A finished run is recognised by its summary; its checkpoint (weights and
-    // Adam moments, 3× the model) is no longer needed.
-    await rm(join(dir, "checkpoint"), { recursive: true, force: true });
-    finished.push({ ...run, dir, summary, outcome: resume ? "resumed" : "trained" });
-    await onRunDone(finished[finished.length - 1]);
+    if (!wait) break;
+    const pause = Math.min(10, Math.max(0.5, claims.heartbeatSeconds ?? 2));
+    await new Promise((resolve) => setTimeout(resolve, pause * 1000));
   }
-  return finished;
+  return indices.filter((i) => done.has(i)).map((i) => done.get(i)!);
 }

@@ -1,7 +1,8 @@
 // The end of a run: the final model, the pictures, the final metrics and the
 // summary, then status "complete".
 import * as tf from "@tensorflow/tfjs";
-import { rm, writeFile } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
+import { writeFileAtomic } from "../../data/write_file_atomic.ts";
 import { join } from "node:path";
 import { saveVae } from "../../models/save_vae.ts";
 import { VERSION } from "../_version.ts";
@@ -24,11 +25,13 @@ export async function finishRun(
   const { runDir } = folder;
   const { vae, dataset, train, validation } = setup;
   io.log("saving the model, pictures and final metrics...");
+  // Saved beside the old model and swapped in, so a kill leaves a whole model/
+  // (and no summary.json yet: the run resumes from its checkpoint).
+  const partial = join(runDir, `.model.${Deno.pid}.partial`);
+  await rm(partial, { recursive: true, force: true });
+  await saveVae(vae, partial, { config: setup.modelConfig, ...setup.objectiveState });
   await rm(join(runDir, "model"), { recursive: true, force: true });
-  await saveVae(vae, join(runDir, "model"), {
-    config: setup.modelConfig,
-    ...setup.objectiveState,
-  });
+  await rename(partial, join(runDir, "model"));
   const klOrder = await writePictures(config, runDir, setup, outcome);
   const metrics = await finalMetrics(vae, dataset, validation.length >= 1000 ? validation : train, {
     samples: config.metricSamples,
@@ -47,7 +50,7 @@ export async function finishRun(
       { ...outcome.lastValidation.means, activeUnits: outcome.lastValidation.activeUnits },
     metrics,
   };
-  await writeFile(
+  await writeFileAtomic(
     join(runDir, "summary.json"),
     JSON.stringify(
       { ...summary, klOrder, version: VERSION, finishedAt: new Date().toISOString() },
@@ -78,8 +81,8 @@ async function writePictures(
     (heldOut.length >= 16 ? heldOut : setup.train).subarray(0, 16),
   );
   const images = (name: string) => join(runDir, "images", name);
-  await writeFile(images("reconstructions.png"), reconstructionGrid(vae, x, { likelihood }));
-  await writeFile(
+  await writeFileAtomic(images("reconstructions.png"), reconstructionGrid(vae, x, { likelihood }));
+  await writeFileAtomic(
     images("samples.png"),
     priorSampleGrid(vae, latentDim, { seed: config.seed, likelihood }),
   );
@@ -91,7 +94,7 @@ async function writePictures(
   const kl = outcome.lastValidation?.klPerDimension ?? outcome.lastTrainKl;
   const dims = Array.from({ length: latentDim }, (_, j) => j)
     .sort((a, b) => (kl[b] ?? 0) - (kl[a] ?? 0));
-  await writeFile(
+  await writeFileAtomic(
     images("traversals.png"),
     traversalGrid(vae, base.dataSync() as Float32Array, dims, { likelihood }),
   );

@@ -3,7 +3,9 @@
 // them). Also the two small records in it: config.json and status.json.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "../../data/write_file_atomic.ts";
+import { recoverCheckpoint } from "../../models/recover_checkpoint.ts";
 import { join } from "node:path";
 import type { Dataset } from "../../data/dataset.ts";
 import { VERSION } from "../_version.ts";
@@ -45,6 +47,8 @@ export async function prepareRunFolder(config: TrainConfig): Promise<RunFolder> 
 /** Throws unless the folder has a checkpoint made with the same training options. */
 async function checkResumable(config: TrainConfig, folder: RunFolder): Promise<void> {
   const { runDir, checkpointDir } = folder;
+  // A save killed between its two renames leaves the previous checkpoint aside: put it back.
+  await recoverCheckpoint(checkpointDir);
   if (!existsSync(join(checkpointDir, "state.json"))) {
     throw new CliError(`Cannot resume: ${runDir} has no checkpoint (${checkpointDir}/state.json)`);
   }
@@ -82,7 +86,7 @@ export async function writeRunConfig(
     },
     createdAt: new Date().toISOString(),
   };
-  await writeFile(join(folder.runDir, "config.json"), JSON.stringify(record, null, 2));
+  await writeFileAtomic(join(folder.runDir, "config.json"), JSON.stringify(record, null, 2));
 }
 
 /** Writes status.json: "running", "failed" (with the error) or "complete". */
@@ -91,7 +95,7 @@ export async function writeStatus(
   state: "running" | "failed" | "complete",
   extra: Record<string, unknown> = {},
 ): Promise<void> {
-  await writeFile(
+  await writeFileAtomic(
     join(runDir, "status.json"),
     JSON.stringify({ state, updatedAt: new Date().toISOString(), ...extra }, null, 2),
   );

@@ -2,7 +2,8 @@
 // interrupted session kept logging until it stopped): those steps are about to
 // be trained again, so their records go, or every curve would double back.
 import { existsSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "../../data/write_file_atomic.ts";
 
 /**
  * Keeps the records of `log.jsonl` at or before `step` (and drops a line cut
@@ -22,7 +23,6 @@ export async function trimLog(path: string, step: number): Promise<number> {
   });
   if (kept.length === lines.length) return 0;
   // Write beside and rename, so a second interruption cannot lose the log.
-  await writeFile(`${path}.tmp`, kept.map((l) => l + "\n").join(""));
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(path, kept.map((l) => l + "\n").join(""));
   return lines.length - kept.length;
 }
