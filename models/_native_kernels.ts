@@ -341,9 +341,9 @@ export function nativeKernels(
       blas,
       heap,
       p,
-      backend.getMemoryOffset(a.dataId) >> 2,
-      backend.getMemoryOffset(b.dataId) >> 2,
-      backend.getMemoryOffset(out.dataId) >> 2,
+      backend.getMemoryOffset(a.dataId) >>> 2,
+      backend.getMemoryOffset(b.dataId) >>> 2,
+      backend.getMemoryOffset(out.dataId) >>> 2,
       transposeA,
       transposeB,
       false,
@@ -383,22 +383,22 @@ export function nativeKernels(
     const total = size(p.outShape);
     if (total === 0) return out;
     const heap = backend.wasm.HEAPF32; // after the allocation, which may grow the heap
-    const outAt = backend.getMemoryOffset(out.dataId) >> 2;
+    const outAt = backend.getMemoryOffset(out.dataId) >>> 2;
     if (bias != null) {
-      repeatInto(heap, backend.getMemoryOffset(bias.dataId) >> 2, biasSize, outAt, total);
+      repeatInto(heap, backend.getMemoryOffset(bias.dataId) >>> 2, biasSize, outAt, total);
     }
     multiply(
       blas,
       heap,
       p,
-      backend.getMemoryOffset(a!.dataId) >> 2,
-      backend.getMemoryOffset(b!.dataId) >> 2,
+      backend.getMemoryOffset(a!.dataId) >>> 2,
+      backend.getMemoryOffset(b!.dataId) >>> 2,
       outAt,
       transposeA,
       transposeB,
       bias != null,
     );
-    const wAt = activation === "prelu" ? backend.getMemoryOffset(prelu!.dataId) >> 2 : 0;
+    const wAt = activation === "prelu" ? backend.getMemoryOffset(prelu!.dataId) >>> 2 : 0;
     act(heap, outAt, outAt + total, leakyreluAlpha, wAt, preluSize);
     return out;
   };

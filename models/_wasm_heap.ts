@@ -30,8 +30,8 @@ export function depthToSpaceCrop(
   const c = depth / (sh * sw);
   const outInfo = backend.makeOutput([batch, height, width, c], "float32");
   const heap = backend.wasm.HEAPF32; // after the allocation, which may grow the heap
-  const src = backend.getMemoryOffset(z.dataId) >> 2;
-  let dst = backend.getMemoryOffset(outInfo.dataId) >> 2;
+  const src = backend.getMemoryOffset(z.dataId) >>> 2;
+  let dst = backend.getMemoryOffset(outInfo.dataId) >>> 2;
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < height; h++) {
       const q = Math.floor((h + top) / sh), rh = (h + top) - q * sh;
@@ -65,8 +65,8 @@ export function subPixelFilter(w: tf.Tensor4D, sh: number, sw: number): tf.Tenso
   const depth = sh * sw * ci;
   const outInfo = backend.makeOutput([jh, jw, co, depth], "float32");
   const heap = backend.wasm.HEAPF32;
-  const src = backend.getMemoryOffset(w.dataId) >> 2;
-  let dst = backend.getMemoryOffset(outInfo.dataId) >> 2;
+  const src = backend.getMemoryOffset(w.dataId) >>> 2;
+  let dst = backend.getMemoryOffset(outInfo.dataId) >>> 2;
   for (let th = 0; th < jh; th++) {
     for (let tw = 0; tw < jw; tw++) {
       for (let o = 0; o < co; o++) {

@@ -164,7 +164,7 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
       }
       const outs = [m, v, value].map((t) => backend.makeOutput(t.shape.slice(), "float32"));
       // Offsets after every allocation: allocating may grow (and move) the heap.
-      const at = (t: { dataId: object }) => backend.getMemoryOffset(t.dataId) >> 2;
+      const at = (t: { dataId: object }) => backend.getMemoryOffset(t.dataId) >>> 2;
       const heap = backend.wasm.HEAPF32;
       const gi = at(gradient), mi = at(m), vi = at(v), pi = at(value);
       const mo = at(outs[0]), vo = at(outs[1]), po = at(outs[2]);
