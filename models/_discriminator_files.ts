@@ -8,24 +8,14 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Discriminator } from "./build_discriminator.ts";
 import { fusedAdam } from "./fused_adam.ts";
+import { optimizerWeights } from "./_optimizer_weights.ts";
 import { readLayersModel, writeLayersModel } from "./_layers_files.ts";
 import { writeFileAtomic } from "../data/write_file_atomic.ts";
 
 /** Writes `discriminator` into `dir` (created if needed). */
 export async function writeDiscriminator(discriminator: Discriminator, dir: string): Promise<void> {
   await writeLayersModel(discriminator.model, dir);
-  const weights = await discriminator.optimizer.getWeights();
-  const manifest = [];
-  const parts: Uint8Array[] = [];
-  let offset = 0;
-  for (const { name, tensor } of weights) {
-    const bytes = new Uint8Array(Float32Array.from(await tensor.data() as Float32Array).buffer);
-    manifest.push({ name, shape: tensor.shape, offset, byteLength: bytes.length });
-    parts.push(bytes);
-    offset += bytes.length;
-  }
-  const blob = new Uint8Array(offset);
-  parts.reduce((at, p) => (blob.set(p, at), at + p.length), 0);
+  const { manifest, blob } = await optimizerWeights(discriminator.optimizer);
   await writeFileAtomic(join(dir, "optimizer.bin"), blob);
   await writeFileAtomic(
     join(dir, "optimizer.json"),

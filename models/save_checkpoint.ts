@@ -3,6 +3,7 @@ import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { faultPoint } from "./_fault_point.ts";
 import { writeFileAtomic } from "../data/write_file_atomic.ts";
+import { optimizerWeights } from "./_optimizer_weights.ts";
 import { saveVae } from "./save_vae.ts";
 import type { TrainState } from "./train_step.ts";
 
@@ -68,29 +69,7 @@ export async function saveCheckpoint(
   await mkdir(tmp, { recursive: true });
   try {
     await saveVae(vae, join(tmp, "model"), { config, discriminator: train.discriminator });
-    const weights = await optimizer.getWeights();
-    const manifest = [];
-    const parts: Uint8Array[] = [];
-    let offset = 0;
-    for (const { name, tensor } of weights) {
-      const data = await tensor.data();
-      const bytes = new Uint8Array(Float32Array.from(data as Float32Array).buffer);
-      manifest.push({
-        name,
-        shape: tensor.shape,
-        dtype: "float32",
-        offset,
-        byteLength: bytes.length,
-      });
-      parts.push(bytes);
-      offset += bytes.length;
-    }
-    const blob = new Uint8Array(offset);
-    let at = 0;
-    for (const p of parts) {
-      blob.set(p, at);
-      at += p.length;
-    }
+    const { manifest, blob } = await optimizerWeights(optimizer);
     await writeFileAtomic(join(tmp, "optimizer.bin"), blob);
     await faultPoint("checkpoint-write");
     await writeFileAtomic(

@@ -7,7 +7,7 @@ import type { TrainConfig } from "./options.ts";
 import { prepareRunFolder } from "./run_folder.ts";
 import { setUpRun } from "./set_up_run.ts";
 import { trainLoop } from "./train_loop.ts";
-import type { RunIo, RunSummary } from "./types.ts";
+import type { RunIo, RunSetup, RunSummary } from "./types.ts";
 
 export type { RunIo, RunSummary } from "./types.ts";
 
@@ -15,6 +15,25 @@ export type { RunIo, RunSummary } from "./types.ts";
 export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSummary> {
   const folder = await prepareRunFolder(config);
   const setup = await setUpRun(config, folder, io);
-  const outcome = await trainLoop(config, folder, setup, io);
-  return await finishRun(config, folder, setup, outcome, io);
+  try {
+    const outcome = await trainLoop(config, folder, setup, io);
+    return await finishRun(config, folder, setup, outcome, io);
+  } finally {
+    // A study trains many runs in one process: each frees its model and
+    // optimiser state, finished or failed, or the wasm heap (4 GiB at most)
+    // fills with them (162 MiB a run for the Locatello MLP).
+    disposeSetup(setup);
+  }
+}
+
+/** Frees the tensors a run set up: the VAE, its optimiser, the objective's state. */
+function disposeSetup(setup: RunSetup): void {
+  setup.vae.encoder.dispose();
+  setup.vae.decoder.dispose();
+  setup.optimizer.dispose();
+  const discriminator = setup.objectiveState.discriminator;
+  if (discriminator !== undefined) {
+    discriminator.model.dispose();
+    discriminator.optimizer.dispose();
+  }
 }

@@ -1,4 +1,5 @@
 import { tf } from "../_helpers/tf.ts";
+import assert from "node:assert/strict";
 import { assertClose, assertRejectsWith, assertThrowsWith } from "../_helpers/assert.ts";
 import { buildVae } from "../../models/build_vae.ts";
 import { evaluateBatch } from "../../models/evaluate_batch.ts";
@@ -150,7 +151,10 @@ Deno.test("a checkpoint resumes training exactly where it stopped", async () => 
     const vae = model(5);
     const optimizer = fusedAdam({ learningRate: 2e-3 });
     for (let step = 0; step < 3; step++) trainStep({ vae, optimizer }, x, { ...options, step });
+    const tensors = tf.memory().numTensors;
     await saveCheckpoint({ vae, optimizer }, `${dir}/ckpt`, { state: { step: 3, rng: [1, 2] } });
+    // getWeights() hands back a new step-count scalar: saving must free it.
+    assert.equal(tf.memory().numTensors, tensors, "saveCheckpoint left tensors behind");
     const straight: number[] = [];
     for (let step = 3; step < 6; step++) {
       straight.push(trainStep({ vae, optimizer }, x, { ...options, step }).loss);
