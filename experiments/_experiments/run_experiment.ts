@@ -119,7 +119,7 @@ export async function runExperiment(
   );
 
   const claims = { dir: study.claimsDir, staleAfter, exitOnLost: exitOnLostClaim };
-  let failures: { id: string; error: string; log: string }[] = [];
+  let failures: { id: string; error: string; log?: string }[] = [];
   const here = new Map<string, FinishedRun>();
   if (jobs > 1) {
     failures = await runWorkers(study, pending, { jobs, threads: share.threads, staleAfter, io });
@@ -130,6 +130,7 @@ export async function runExperiment(
         record.tick();
         await record.save("running");
       },
+      onRunFailed: (failure) => failures.push(failure),
     });
     for (const run of finished) here.set(run.id, run);
   }
@@ -165,7 +166,9 @@ export async function runExperiment(
     throw new CliError(
       `Cannot finish the study: ${failures.length} of ${plan.length} runs failed (${
         failures.map((f) => `${f.id}: ${f.error}`).join("; ")
-      }); the report covers the other runs and each failed run's output is in ${dir}/study/logs/; run the same command again to retry them`,
+      }); the report covers the other runs and each failed run's output is in ${
+        jobs > 1 ? `${dir}/study/logs/` : "its run folder"
+      }; run the same command again to retry them`,
     );
   }
   return { dir, report, results, seconds: record.tick() };

@@ -24,6 +24,20 @@ export interface RunPlannedOptions {
   readonly wait?: boolean;
   /** Called after each finished run. */
   readonly onRunDone?: (run: FinishedRun) => Promise<void>;
+  /**
+   * Called when a run fails (its claim is already released as failed); the
+   * other runs still train. Without it, the first failure is thrown.
+   * @default undefined
+   */
+  readonly onRunFailed?: (failure: RunFailure) => void;
+}
+
+/** A planned run that failed, and why. */
+export interface RunFailure {
+  readonly index: number;
+  readonly id: string;
+  /** The error's message. */
+  readonly error: string;
 }
 
 /** What other processes hold, as one log line. */
@@ -35,21 +49,34 @@ export function heldLine(by: ClaimView): string {
 /**
  * Trains every selected planned run that is not finished yet and returns the
  * finished ones with their summaries, in plan order. A finished run whose
- * options differ from the plan is an error; so is a run that fails.
+ * options differ from the plan is an error; so is a run that fails, unless
+ * `onRunFailed` takes it (a study of many models keeps going past one that
+ * diverged).
  */
 export async function runPlanned(
   plan: readonly PlannedRun[],
   io: RunIo,
   options: RunPlannedOptions,
 ): Promise<FinishedRun[]> {
-  const { claims, indices = plan.map((_, i) => i), wait = true, onRunDone } = options;
+  const { claims, indices = plan.map((_, i) => i), wait = true, onRunDone, onRunFailed } = options;
   const done = new Map<number, FinishedRun>();
+  const failed = new Set<number>();
   const told = new Set<string>();
   while (true) {
     const held: { index: number; by: ClaimView }[] = [];
     for (const index of indices) {
-      if (done.has(index)) continue;
-      const outcome = await trainPlannedRun(plan[index], index, plan.length, io, claims);
+      if (done.has(index) || failed.has(index)) continue;
+      let outcome;
+      try {
+        outcome = await trainPlannedRun(plan[index], index, plan.length, io, claims);
+      } catch (e) {
+        if (!onRunFailed) throw e;
+        failed.add(index);
+        const error = e instanceof Error ? e.message : String(e);
+        io.log(`${runLabel(plan[index], index, plan.length)}: failed: ${error}`);
+        onRunFailed({ index, id: plan[index].id, error });
+        continue;
+      }
       if (outcome.kind === "held") {
         held.push({ index, by: outcome.by });
         continue;

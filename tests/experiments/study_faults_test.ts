@@ -264,6 +264,30 @@ Deno.test("a --jobs worker killed with SIGKILL: the study reports what finished,
   for (const row of rows) assert.ok(Object.values(resultColumns(row)).every(Number.isFinite));
 });
 
+Deno.test("in one process, a run that fails does not stop the study: the others train, the report is partial, the exit names the failed run", async () => {
+  // Run 1's folder holds a damaged checkpoint (no config.json beside it): resuming it fails.
+  const dir = join(out, "one-fails", "capacity-quick");
+  const damaged = join(dir, "runs", ids[1], "checkpoint");
+  await Deno.mkdir(damaged, { recursive: true });
+  await Deno.writeTextFile(join(damaged, "state.json"), '{"step": 2}');
+  const r = await runScript(CLI, studyFlags(join(out, "one-fails")));
+  const all = r.stdout + r.stderr;
+  assert.equal(r.code, 1, all);
+  assert.match(all, /run 2\/6 \(bn0\.2_d3\): failed: /);
+  assert.match(
+    r.stderr,
+    /Cannot finish the study: 1 of 6 runs failed \(bn0\.2_d3: .*\); the report covers the other runs and each failed run's output is in its run folder/,
+  );
+  // Every other run trained, after the failure as well as before it.
+  for (const i of [0, 2, 3, 4, 5]) {
+    assert.ok(existsSync(join(runDir("one-fails", i), "summary.json")));
+  }
+  assert.match(
+    readFileSync(join(dir, "report.md"), "utf8"),
+    /\*\*Runs:\*\* 5 of 6 runs; this report is partial\. Missing: bn0\.2_d3 \(index 1, failed/,
+  );
+});
+
 Deno.test("clean up", async () => {
   await Deno.remove(out, { recursive: true });
 });
