@@ -80,25 +80,19 @@ export function checkMatrix(
   return { n, d, cols };
 }
 
-/** Like {@link checkMatrix}, but every value must also be an integer (factor labels). */
+/**
+ * Checks factor labels: a rectangular matrix of finite numbers (as
+ * {@link checkMatrix}). Any finite number is a label; labels are categories
+ * compared by value, as scikit-learn's `mutual_info_score` treats them (so
+ * dSprites' `latents_values`, scale 0.5, 0.6, …, need no re-indexing).
+ */
 export function checkLabels(
   rows: unknown,
   name: string,
   action: string,
   options: { minRows?: number; minCols?: number } = {},
 ): Columns {
-  const m = checkMatrix(rows, name, action, options);
-  for (let j = 0; j < m.d; j++) {
-    const c = m.cols[j];
-    for (let i = 0; i < m.n; i++) {
-      if (!Number.isInteger(c[i])) {
-        throw new TypeError(
-          `Cannot ${action}: ${name}[${i}][${j}] must be an integer factor label, got ${c[i]}`,
-        );
-      }
-    }
-  }
-  return m;
+  return checkMatrix(rows, name, action, options);
 }
 
 /** Throws unless `a` and `b` have the same number of rows. */

@@ -1,6 +1,6 @@
 /**
- * Disentanglement metrics on plain arrays: codes `[N][D]` and integer factors
- * `[N][K]` in, plain objects of numbers out. This module imports nothing
+ * Disentanglement metrics on plain arrays: codes `[N][D]` and factors `[N][K]`
+ * (any finite numbers, treated as categories) in, plain objects of numbers out. This module imports nothing
  * outside `metrics/` (no tfjs), so any project can embed it to score
  * representations made anywhere. Defaults follow the protocol of Locatello et
  * al. (2019) so that scores are comparable with published ones, and every
