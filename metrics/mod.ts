@@ -25,6 +25,8 @@ export * from "./discrete_mutual_info.ts";
 export * from "./mutual_info_matrix.ts";
 export * from "./mig.ts";
 export * from "./posterior_mig.ts";
+export * from "./dcimig.ts";
+export * from "./jemmig.ts";
 export * from "./mic.ts";
 export * from "./modularity.ts";
 export * from "./modularity_from_mutual_info.ts";
