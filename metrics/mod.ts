@@ -39,6 +39,7 @@ export * from "./sap.ts";
 export * from "./dci.ts";
 export * from "./dci_from_importance.ts";
 export * from "./explicitness.ts";
+export * from "./downstream_task.ts";
 export * from "./logistic_regression.ts";
 export * from "./beta_vae_score.ts";
 export * from "./factor_vae_score.ts";
