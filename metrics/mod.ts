@@ -6,6 +6,20 @@
  * al. (2019) so that scores are comparable with published ones, and every
  * result echoes the settings it was computed with.
  *
+ * | metric                                   | takes                           |
+ * | ---------------------------------------- | ------------------------------- |
+ * | `mig`, `mic`, `modularity`, `dcimig`, `jemmig`, `mutualInfoMatrix` | codes, factors (histogram MI) |
+ * | `posteriorMig`                           | posterior mean/log-variance, factors |
+ * | `sap`, `dci`, `explicitness`, `downstreamTask` | train and test `{ codes, factors }` |
+ * | `dciFromImportance`, `modularityFromMutualInfo` | your own `[D][K]` importance / MI matrix |
+ * | `betaVaeScore`, `factorVaeScore`         | a ground-truth data set and an encoder |
+ * | `irs`, `activeUnits`, `udr`, `spearmanCorrelation` | codes (and factors for IRS) |
+ * | `unsupervisedScores`, `gaussianTotalCorrelation`, `gaussianWassersteinCorrelation` | codes or a covariance |
+ *
+ * Factor labels may be any finite numbers (dSprites' `latents_values`, say):
+ * they are categories compared by value, as scikit-learn's `mutual_info_score`
+ * treats them; bin continuous codes with `histogramDiscretize`.
+ *
  * @example Mutual information gap of a perfectly disentangled code
  * ```ts
  * import { mig } from "@disentangle/vae/metrics";
