@@ -1,4 +1,4 @@
-// Contingency counting on integer labels with typed arrays: the core of every
+// Contingency counting on labels (any finite numbers, compared by value) with typed arrays: the core of every
 // discrete entropy and mutual information in metrics/. Labels are first mapped
 // to dense indices 0..k−1 so that counts live in flat Int32Arrays.
 
@@ -13,21 +13,24 @@ export interface DenseLabels {
 }
 
 /**
- * Maps integer labels to dense indices 0..k−1, ordered by label value.
- * Uses a direct lookup table when the label range is small, a Map otherwise.
+ * Maps labels (any finite numbers, categories compared by value; −0 equals 0)
+ * to dense indices 0..k−1, ordered by label value. Uses a direct lookup table
+ * when the labels are integers in a small range, a Map otherwise.
  */
 export function denseLabels(labels: ArrayLike<number>): DenseLabels {
   const n = labels.length;
   const index = new Int32Array(n);
   let lo = Infinity, hi = -Infinity;
+  let integers = true;
   for (let i = 0; i < n; i++) {
     const v = labels[i];
     if (v < lo) lo = v;
     if (v > hi) hi = v;
+    if (integers && !Number.isInteger(v)) integers = false;
   }
   if (n === 0) return { index, k: 0, values: new Float64Array(0) };
   const range = hi - lo + 1;
-  if (range <= 4 * n + 1024) {
+  if (integers && range <= 4 * n + 1024) {
     const table = new Int32Array(range);
     for (let i = 0; i < n; i++) table[labels[i] - lo] = 1;
     let k = 0;

@@ -25,36 +25,51 @@ function normalisedEntropy(values: readonly number[], base: number): number {
   return h / Math.log(base);
 }
 
+/** Per-row scores 1 − H(row) in base (row length), their weights and the weighted sum. */
+export interface WeightedScores {
+  readonly score: number;
+  readonly parts: number[];
+  readonly weights: number[];
+}
+
+/** Σ_r weight_r·(1 − H_base(row r)), with weights ∝ row sums (uniform if all 0). */
+function weightedScores(rows: readonly number[][], base: number): WeightedScores {
+  const sums = rows.map((row) => row.reduce((a, b) => a + b, 0));
+  const total = sums.reduce((a, b) => a + b, 0);
+  let score = 0;
+  const parts: number[] = [];
+  const weights: number[] = [];
+  for (let r = 0; r < rows.length; r++) {
+    const part = 1 - normalisedEntropy(rows[r], base);
+    const weight = total === 0 ? 1 / rows.length : sums[r] / total;
+    score += part * weight;
+    parts.push(part);
+    weights.push(weight);
+  }
+  return { score, parts, weights };
+}
+
+/** Per-code disentanglement D_d, weights ρ_d and D, from `[D][K]` non-negative numbers. */
+export function disentanglementParts(importance: readonly ArrayLike<number>[]): WeightedScores {
+  return weightedScores(importance.map((row) => Array.from(row)), importance[0].length);
+}
+
+/** Per-factor completeness C_k, weights ρ_k and C, from `[D][K]` non-negative numbers. */
+export function completenessParts(importance: readonly ArrayLike<number>[]): WeightedScores {
+  const nCodes = importance.length;
+  const columns = Array.from(
+    { length: importance[0].length },
+    (_, k) => Array.from({ length: nCodes }, (_, d) => importance[d][k]),
+  );
+  return weightedScores(columns, nCodes);
+}
+
 /** Disentanglement D from an importance matrix `[D][K]` of non-negative numbers. */
 export function disentanglementFromImportance(importance: readonly ArrayLike<number>[]): number {
-  const nCodes = importance.length;
-  const nFactors = importance[0].length;
-  const rowSums = importance.map((row) => Array.from(row).reduce((a, b) => a + b, 0));
-  const total = rowSums.reduce((a, b) => a + b, 0);
-  let score = 0;
-  for (let d = 0; d < nCodes; d++) {
-    const perCode = 1 - normalisedEntropy(Array.from(importance[d]), nFactors);
-    const weight = total === 0 ? 1 / nCodes : rowSums[d] / total;
-    score += perCode * weight;
-  }
-  return score;
+  return disentanglementParts(importance).score;
 }
 
 /** Completeness C from an importance matrix `[D][K]` of non-negative numbers. */
 export function completenessFromImportance(importance: readonly ArrayLike<number>[]): number {
-  const nCodes = importance.length;
-  const nFactors = importance[0].length;
-  const columns = Array.from(
-    { length: nFactors },
-    (_, k) => Array.from({ length: nCodes }, (_, d) => importance[d][k]),
-  );
-  const colSums = columns.map((c) => c.reduce((a, b) => a + b, 0));
-  const total = colSums.reduce((a, b) => a + b, 0);
-  let score = 0;
-  for (let k = 0; k < nFactors; k++) {
-    const perFactor = 1 - normalisedEntropy(columns[k], nCodes);
-    const weight = total === 0 ? 1 / nFactors : colSums[k] / total;
-    score += perFactor * weight;
-  }
-  return score;
+  return completenessParts(importance).score;
 }

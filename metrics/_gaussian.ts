@@ -1,6 +1,35 @@
 // Dense linear algebra on small symmetric matrices for the Gaussian scores:
-// covariance checks, Cholesky log-determinant, Jacobi eigenvalues.
+// covariance checks (positive definite or semi-definite), Cholesky
+// log-determinant, Jacobi eigenvalues.
 import { checkMatrix } from "./_validate.ts";
+
+/**
+ * Checks that `cov` is a square, symmetric (to 1e-9 relative) matrix of finite
+ * numbers and returns it symmetrised. Asks nothing of its eigenvalues.
+ */
+function checkSymmetric(cov: unknown, name: string, action: string): Float64Array[] {
+  const { n, d, cols } = checkMatrix(cov, name, action);
+  if (n !== d) {
+    throw new TypeError(`Cannot ${action}: ${name} must be square, got ${n}×${d}`);
+  }
+  // cols[j][i] is row i, column j.
+  const a = Array.from({ length: d }, () => new Float64Array(d));
+  for (let i = 0; i < d; i++) {
+    a[i][i] = cols[i][i];
+    for (let j = i + 1; j < d; j++) {
+      const x = cols[j][i], y = cols[i][j];
+      const scale = Math.sqrt(Math.abs(cols[i][i] * cols[j][j]));
+      if (Math.abs(x - y) > 1e-9 * Math.max(scale, Math.abs(x), Math.abs(y))) {
+        throw new RangeError(
+          `Cannot ${action}: ${name} must be symmetric, but [${i}][${j}] = ${x} and ` +
+            `[${j}][${i}] = ${y}`,
+        );
+      }
+      a[i][j] = a[j][i] = (x + y) / 2;
+    }
+  }
+  return a;
+}
 
 /**
  * Checks that `cov` is a square, symmetric (to 1e-9 relative), positive
@@ -13,12 +42,7 @@ export function checkCovariance(
   action: string,
 ): { a: Float64Array[]; logDet: number } {
   const { n, d, cols } = checkMatrix(cov, name, action);
-  if (n !== d) {
-    throw new TypeError(`Cannot ${action}: ${name} must be square, got ${n}×${d}`);
-  }
-  // cols[j][i] is row i, column j.
-  const a = Array.from({ length: d }, () => new Float64Array(d));
-  for (let i = 0; i < d; i++) {
+  for (let i = 0; i < Math.min(n, d); i++) {
     const v = cols[i][i];
     if (!(v > 0)) {
       throw new RangeError(
@@ -27,25 +51,64 @@ export function checkCovariance(
       );
     }
   }
-  for (let i = 0; i < d; i++) {
-    a[i][i] = cols[i][i];
-    for (let j = i + 1; j < d; j++) {
-      const x = cols[j][i], y = cols[i][j];
-      const scale = Math.sqrt(cols[i][i] * cols[j][j]);
-      if (Math.abs(x - y) > 1e-9 * Math.max(scale, Math.abs(x), Math.abs(y))) {
-        throw new RangeError(
-          `Cannot ${action}: ${name} must be symmetric, but [${i}][${j}] = ${x} and ` +
-            `[${j}][${i}] = ${y}`,
-        );
-      }
-      a[i][j] = a[j][i] = (x + y) / 2;
-    }
-  }
+  const a = checkSymmetric(cov, name, action);
   return { a, logDet: choleskyLogDet(a, name, action) };
 }
 
+/**
+ * Relative size below which a negative eigenvalue of a covariance counts as
+ * rounding (np.cov of a duplicated column gives eigenvalues like −1e-17·λ_max).
+ */
+export const PSD_TOLERANCE = 1e-9;
+
+/**
+ * Checks that `cov` is a square, symmetric (to 1e-9 relative), positive
+ * semi-definite matrix of finite numbers: singular covariances (a duplicated
+ * or a constant dimension) pass; a diagonal entry < 0 or an eigenvalue below
+ * −1e-9·max|λ| does not. Returns it symmetrised.
+ */
+export function checkPsdCovariance(cov: unknown, name: string, action: string): Float64Array[] {
+  const a = checkSymmetric(cov, name, action);
+  const d = a.length;
+  for (let i = 0; i < d; i++) {
+    if (a[i][i] < 0) {
+      throw new RangeError(
+        `Cannot ${action}: ${name} must be positive semi-definite, but its diagonal entry ` +
+          `[${i}][${i}] is ${a[i][i]} (a variance must be ≥ 0)`,
+      );
+    }
+  }
+  const eig = symmetricEigenvalues(a);
+  let top = 0, low = Infinity;
+  for (const v of eig) {
+    top = Math.max(top, Math.abs(v));
+    low = Math.min(low, v);
+  }
+  if (low < -PSD_TOLERANCE * top) {
+    throw new RangeError(
+      `Cannot ${action}: ${name} is not positive semi-definite: it has the eigenvalue ${low} ` +
+        `(largest |eigenvalue| ${top}), so it is not a covariance`,
+    );
+  }
+  return a;
+}
+
+/**
+ * Gaussian total correlation of a positive semi-definite `a` with every
+ * diagonal entry > 0: ½(Σ log a_ii − log det a), or +Infinity when `a` is
+ * singular (a Cholesky pivot ≤ 1e-14·a_jj: some dimension is a linear
+ * combination of the others, and the Gaussian has infinite total correlation).
+ */
+export function totalCorrelationOrInfinity(a: readonly Float64Array[]): number {
+  try {
+    return totalCorrelationOf(a, choleskyLogDet(a, "", ""));
+  } catch {
+    return Infinity;
+  }
+}
+
 /** log det A from the Cholesky factor; throws a RangeError unless A is positive definite. */
-function choleskyLogDet(a: Float64Array[], name: string, action: string): number {
+function choleskyLogDet(a: readonly Float64Array[], name: string, action: string): number {
   const d = a.length;
   const l = Array.from({ length: d }, () => new Float64Array(d));
   let logDet = 0;
@@ -114,12 +177,17 @@ export function totalCorrelationOf(a: readonly Float64Array[], logDet: number): 
 }
 
 /**
- * 2·tr a − 2·tr (Λa)^{1/2} with Λ = diag a, via the eigenvalues of Λ^{1/2} a Λ^{1/2}
- * (similar to Λa); clipped at 0. Also returns tr a.
+ * 2·tr a − 2·tr (Λa)^{1/2} with Λ = diag a, for a positive semi-definite `a`
+ * (singular allowed). Λa is similar to the symmetric PSD matrix
+ * M = Λ^{1/2} a Λ^{1/2}; the square root is the eigendecomposition one,
+ * M^{1/2} = V diag(√μ) Vᵀ, whose trace is Σ √μ_i, with eigenvalues μ_i that
+ * rounding left slightly negative clamped to 0. This is the trace of the
+ * principal square root scipy's `sqrtm` returns for Λa. The result is clipped
+ * at 0. Also returns tr a.
  */
 export function wassersteinOf(a: readonly Float64Array[]): { value: number; trace: number } {
   const d = a.length;
-  const root = Float64Array.from(a, (r, i) => Math.sqrt(r[i]));
+  const root = Float64Array.from(a, (r, i) => Math.sqrt(r[i] > 0 ? r[i] : 0));
   const s = a.map((r, i) => Float64Array.from(r, (v, j) => root[i] * v * root[j]));
   let trace = 0, traceSqrt = 0;
   for (let i = 0; i < d; i++) trace += a[i][i];

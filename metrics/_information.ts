@@ -13,6 +13,8 @@ export interface CodeFactorInformation {
   readonly factorLabels: DenseLabels[];
   /** H(factor k) in nats. */
   readonly factorEntropy: number[];
+  /** Dense labels of each discretised code column. */
+  readonly codeLabels: DenseLabels[];
 }
 
 /** Discretises every code column into `bins` bins and returns I(code j; factor k). */
@@ -28,7 +30,7 @@ export function codeFactorInformation(
   );
   const factorLabels = factors.cols.map((c) => denseLabels(c));
   const mi = codeLabels.map((cl) => factorLabels.map((fl) => mutualInfoOf(cl, fl)));
-  return { mi, factorLabels, factorEntropy: factorLabels.map(entropyOf) };
+  return { mi, factorLabels, factorEntropy: factorLabels.map(entropyOf), codeLabels };
 }
 
 /**

@@ -1,4 +1,5 @@
-// Checks for a one-dimensional array of integer labels.
+// Checks for a one-dimensional array of labels: any finite numbers, compared
+// by value as categories (as scikit-learn's mutual_info_score).
 
 function describe(value: unknown): string {
   if (value === null) return "null";
@@ -7,14 +8,16 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** Throws unless `labels` is a non-empty array of integers; returns it as Float64Array. */
+/** Throws unless `labels` is a non-empty array of finite numbers; returns it as Float64Array. */
 export function checkLabelVector(labels: unknown, name: string, action: string): Float64Array {
   if (
     labels === null || typeof labels !== "object" ||
     typeof (labels as ArrayLike<unknown>).length !== "number"
   ) {
     throw new TypeError(
-      `Cannot ${action}: ${name} must be an array of integer labels, got ${describe(labels)}`,
+      `Cannot ${action}: ${name} must be an array of labels (finite numbers), got ${
+        describe(labels)
+      }`,
     );
   }
   const list = labels as ArrayLike<unknown>;
@@ -29,12 +32,6 @@ export function checkLabelVector(labels: unknown, name: string, action: string):
     }
     if (!Number.isFinite(v)) {
       throw new RangeError(`Cannot ${action}: ${name}[${i}] must be finite, got ${v}`);
-    }
-    if (!Number.isInteger(v)) {
-      throw new TypeError(
-        `Cannot ${action}: ${name}[${i}] must be an integer label, got ${v} ` +
-          `(discretise continuous values first, e.g. with histogramDiscretize)`,
-      );
     }
     out[i] = v;
   }

@@ -12,7 +12,6 @@ function checkSplit(
   split: unknown,
   name: string,
   action: string,
-  integerFactors: boolean,
 ): CheckedSplit {
   if (split === null || typeof split !== "object") {
     throw new TypeError(
@@ -23,26 +22,24 @@ function checkSplit(
   }
   const { codes, factors } = split as Record<string, unknown>;
   const c = checkMatrix(codes, `${name}.codes`, action, { minRows: 2 });
-  const f = integerFactors
-    ? checkLabels(factors, `${name}.factors`, action, { minRows: 2 })
-    : checkMatrix(factors, `${name}.factors`, action, { minRows: 2 });
+  const f = checkLabels(factors, `${name}.factors`, action, { minRows: 2 });
   checkSameRows(c, `${name}.codes`, f, `${name}.factors`, action);
   return { codes: c, factors: f };
 }
 
 /**
  * Checks both splits (rectangular, finite, ≥ 2 rows, codes and factors with the
- * same number of rows, integer factors unless `integerFactors` is false) and
+ * same number of rows; factors any finite numbers, categories by value) and
  * that they have the same numbers of code dimensions and of factors.
  */
 export function checkSplits(
   train: unknown,
   test: unknown,
   action: string,
-  { integerFactors = true, minCodes = 1 }: { integerFactors?: boolean; minCodes?: number } = {},
+  { minCodes = 1 }: { minCodes?: number } = {},
 ): { train: CheckedSplit; test: CheckedSplit } {
-  const tr = checkSplit(train, "train", action, integerFactors);
-  const te = checkSplit(test, "test", action, integerFactors);
+  const tr = checkSplit(train, "train", action);
+  const te = checkSplit(test, "test", action);
   if (tr.codes.d !== te.codes.d) {
     throw new TypeError(
       `Cannot ${action}: train.codes has ${tr.codes.d} columns but test.codes has ${te.codes.d}; they must match`,

@@ -80,25 +80,19 @@ export function checkMatrix(
   return { n, d, cols };
 }
 
-/** Like {@link checkMatrix}, but every value must also be an integer (factor labels). */
+/**
+ * Checks factor labels: a rectangular matrix of finite numbers (as
+ * {@link checkMatrix}). Any finite number is a label; labels are categories
+ * compared by value, as scikit-learn's `mutual_info_score` treats them (so
+ * dSprites' `latents_values`, scale 0.5, 0.6, …, need no re-indexing).
+ */
 export function checkLabels(
   rows: unknown,
   name: string,
   action: string,
   options: { minRows?: number; minCols?: number } = {},
 ): Columns {
-  const m = checkMatrix(rows, name, action, options);
-  for (let j = 0; j < m.d; j++) {
-    const c = m.cols[j];
-    for (let i = 0; i < m.n; i++) {
-      if (!Number.isInteger(c[i])) {
-        throw new TypeError(
-          `Cannot ${action}: ${name}[${i}][${j}] must be an integer factor label, got ${c[i]}`,
-        );
-      }
-    }
-  }
-  return m;
+  return checkMatrix(rows, name, action, options);
 }
 
 /** Throws unless `a` and `b` have the same number of rows. */
@@ -151,4 +145,71 @@ export function checkNumber(
     );
   }
   return value;
+}
+
+/**
+ * Checks a `[D][K]` matrix of non-negative finite numbers (an importance or a
+ * mutual information matrix): TypeError when not a rectangular array of
+ * numbers or smaller than `minRows` × `minCols`, RangeError for a negative,
+ * NaN or infinite entry. Returns the rows copied as plain arrays.
+ */
+export function checkNonNegativeMatrix(
+  rows: unknown,
+  name: string,
+  action: string,
+  { minRows = 1, minCols = 1 }: { minRows?: number; minCols?: number } = {},
+): number[][] {
+  if (
+    rows === null || typeof rows !== "object" ||
+    typeof (rows as ArrayLike<unknown>).length !== "number"
+  ) {
+    throw new TypeError(
+      `Cannot ${action}: ${name} must be an array of rows, got ${describe(rows)}`,
+    );
+  }
+  const list = rows as ArrayLike<unknown>;
+  if (list.length < minRows) {
+    throw new TypeError(
+      `Cannot ${action}: ${name} needs at least ${minRows} rows, got ${list.length}`,
+    );
+  }
+  const out: number[][] = [];
+  let width = -1;
+  for (let i = 0; i < list.length; i++) {
+    const row = list[i] as ArrayLike<unknown>;
+    if (row === null || typeof row !== "object" || typeof row.length !== "number") {
+      throw new TypeError(
+        `Cannot ${action}: ${name}[${i}] must be an array of numbers, got ${describe(row)}`,
+      );
+    }
+    if (i === 0) {
+      width = row.length;
+      if (width < minCols) {
+        throw new TypeError(
+          `Cannot ${action}: ${name} needs at least ${minCols} columns, got ${width}`,
+        );
+      }
+    } else if (row.length !== width) {
+      throw new TypeError(
+        `Cannot ${action}: ${name} is ragged: row 0 has ${width} values but row ${i} has ${row.length}`,
+      );
+    }
+    const copy = new Array<number>(width);
+    for (let j = 0; j < width; j++) {
+      const v = row[j];
+      if (typeof v !== "number") {
+        throw new TypeError(
+          `Cannot ${action}: ${name}[${i}][${j}] must be a number, got ${describe(v)}`,
+        );
+      }
+      if (!Number.isFinite(v) || v < 0) {
+        throw new RangeError(
+          `Cannot ${action}: ${name}[${i}][${j}] must be a finite number ≥ 0, got ${v}`,
+        );
+      }
+      copy[j] = v;
+    }
+    out.push(copy);
+  }
+  return out;
 }

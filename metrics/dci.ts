@@ -77,8 +77,8 @@ const LEARNING_RATE = 0.1;
  * assert.equal(r.informativeness.test, 1);
  * ```
  *
- * @param train Codes and integer factors the trees are fitted on.
- * @param test Codes and integer factors the test accuracy is measured on.
+ * @param train Codes and factors (any finite numbers, categories) the trees are fitted on.
+ * @param test Codes and factors (any finite numbers, categories) the test accuracy is measured on.
  * @param options See {@link DciOptions}.
  */
 export function dci(

@@ -2,15 +2,16 @@ import { checkLabelVector } from "./_labels.ts";
 import { denseLabels, entropyOf } from "./_contingency.ts";
 
 /**
- * Entropy in nats of the empirical distribution of integer labels,
+ * Entropy in nats of the empirical distribution of labels (any finite
+ * numbers, compared by value as categories),
  * H = −Σ_c p_c log p_c with p_c the fraction of samples labelled c, from the
  * label counts (as scikit-learn's `entropy` and disentanglement_lib's
  * `discrete_entropy`). A single distinct label gives exactly 0.
  *
- * @param labels N ≥ 1 integer labels (any integers; only equality matters).
+ * @param labels N ≥ 1 labels (any finite numbers; only equality matters).
  * @returns The entropy in nats, ≥ 0.
- * @throws {TypeError} If `labels` is not an array of integers.
- * @throws {RangeError} If `labels` is empty or holds a non-finite value.
+ * @throws {TypeError} If `labels` is not an array of numbers.
+ * @throws {RangeError} If `labels` is empty or holds NaN or ±Infinity.
  *
  * @example Four equally frequent labels carry log 4 nats
  * ```ts

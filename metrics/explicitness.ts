@@ -55,8 +55,8 @@ const C = 1;
  * assert.equal(perFactor.length, 2);
  * ```
  *
- * @param train Codes and integer factors the classifiers are fitted on.
- * @param test Codes and integer factors the ROC-AUC is measured on.
+ * @param train Codes and factors (any finite numbers, categories) the classifiers are fitted on.
+ * @param test Codes and factors (any finite numbers, categories) the ROC-AUC is measured on.
  */
 export function explicitness(
   train: CodesAndFactors,

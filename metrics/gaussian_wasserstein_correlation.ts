@@ -1,4 +1,4 @@
-import { checkCovariance, wassersteinOf } from "./_gaussian.ts";
+import { checkPsdCovariance, wassersteinOf } from "./_gaussian.ts";
 
 /** Options of {@link gaussianWassersteinCorrelation}. */
 export interface GaussianWassersteinCorrelationOptions {
@@ -15,16 +15,23 @@ export interface GaussianWassersteinCorrelationOptions {
  * product of its marginals N(0, Λ), Λ = diag Σ, as disentanglement_lib's
  * `gaussian_wasserstein_correlation`: 2·tr Σ − 2·tr (ΛΣ)^{1/2}. The trace of the
  * matrix square root is Σ_i √μ_i over the eigenvalues μ_i of the symmetric
- * matrix Λ^{1/2} Σ Λ^{1/2}, which is similar to ΛΣ. It is 0 for a diagonal Σ
- * and, for [[1, ρ], [ρ, 1]], 4 − 2(√(1+ρ) + √(1−ρ)). With `normalize`, the
- * result is divided by tr Σ.
+ * positive semi-definite matrix Λ^{1/2} Σ Λ^{1/2}, which is similar to ΛΣ (the
+ * eigendecomposition square root, with eigenvalues that rounding left slightly
+ * negative taken as 0). It is 0 for a diagonal Σ and, for [[1, ρ], [ρ, 1]],
+ * 4 − 2(√(1+ρ) + √(1−ρ)). With `normalize`, the result is divided by tr Σ.
  *
- * @param cov `[D][D]` covariance: symmetric (to 1e-9 relative) and positive definite.
+ * Singular covariances are accepted and give the reference's value (scipy's
+ * `sqrtm` is defined there): a duplicated dimension, Σ = v·[[1, 1], [1, 1]],
+ * gives (4 − 2√2)·v; a constant dimension (a zero row and column) adds 0.
+ *
+ * @param cov `[D][D]` covariance: symmetric (to 1e-9 relative) and positive
+ *   semi-definite (no eigenvalue below −1e-9·max|λ|).
  * @param options See {@link GaussianWassersteinCorrelationOptions}.
  * @returns The (normalised) squared Wasserstein distance, ≥ 0.
  * @throws {TypeError} If `cov` is not a square array of numbers.
- * @throws {RangeError} If `cov` holds NaN/±Infinity, is not symmetric, or is not
- *   positive definite.
+ * @throws {RangeError} If `cov` holds NaN/±Infinity, is not symmetric, has a
+ *   negative diagonal entry or a clearly negative eigenvalue, or (with
+ *   `normalize`) has trace 0.
  *
  * @example Unit variances with correlation 0.9
  * ```ts
@@ -35,6 +42,9 @@ export interface GaussianWassersteinCorrelationOptions {
  * const w = 4 - 2 * (Math.sqrt(1.9) + Math.sqrt(0.1));
  * assert.ok(Math.abs(gaussianWassersteinCorrelation(cov) - w) < 1e-12);
  * assert.ok(Math.abs(gaussianWassersteinCorrelation(cov, { normalize: true }) - w / 2) < 1e-12);
+ * // a duplicated dimension: singular, still defined
+ * const dup = gaussianWassersteinCorrelation([[1, 1], [1, 1]]);
+ * assert.ok(Math.abs(dup - (4 - 2 * Math.SQRT2)) < 1e-12);
  * ```
  */
 export function gaussianWassersteinCorrelation(
@@ -45,7 +55,14 @@ export function gaussianWassersteinCorrelation(
   if (typeof normalize !== "boolean") {
     throw new TypeError(`Cannot ${action}: normalize must be a boolean, got ${String(normalize)}`);
   }
-  const { a } = checkCovariance(cov, "cov", action);
+  const a = checkPsdCovariance(cov, "cov", action);
   const { value, trace } = wassersteinOf(a);
-  return normalize ? value / trace : value;
+  if (!normalize) return value;
+  if (!(trace > 0)) {
+    throw new RangeError(
+      `Cannot ${action}: cov has trace ${trace} (every variance is 0), so the normalised ` +
+        `score, divided by it, is undefined`,
+    );
+  }
+  return value / trace;
 }

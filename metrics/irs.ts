@@ -72,10 +72,10 @@ function quantileSorted(x: Float64Array, q: number): number {
  * With no non-constant dimension the score is 0, as in disentanglement_lib.
  *
  * @param codes `[N][D]` finite numbers (N ≥ 2), rows are samples.
- * @param factors `[N][K]` integer factor labels of the same samples.
+ * @param factors `[N][K]` factor labels of the same samples (any finite numbers, categories).
  * @param options See {@link IrsOptions}.
  * @returns The score, the IRS matrix and per-dimension parts, and the settings used.
- * @throws {TypeError} On ragged or non-numeric input, non-integer factors or `bins`.
+ * @throws {TypeError} On ragged or non-numeric input or non-integer `bins`.
  * @throws {RangeError} On fewer than 2 samples, NaN/±Infinity, row-count mismatch,
  *   `diffQuantile` outside [0, 1], or `bins` < 1.
  *

@@ -105,6 +105,11 @@ export function logisticRegression(
   }
   checkInteger(k, "nClasses", action, 2);
   for (let i = 0; i < labels.length; i++) {
+    if (!Number.isInteger(labels[i])) {
+      throw new TypeError(
+        `Cannot ${action}: y[${i}] must be an integer class index, got ${labels[i]}`,
+      );
+    }
     if (labels[i] < 0 || labels[i] >= k) {
       throw new RangeError(`Cannot ${action}: y[${i}] must be in 0..${k - 1}, got ${labels[i]}`);
     }

@@ -43,11 +43,11 @@ export interface MicResult {
  * are allowed. Every factor must take at least two values (H(f) > 0).
  *
  * @param codes `[N][D]` finite numbers (N ≥ 2), rows are samples.
- * @param factors `[N][K]` integer factor labels of the same samples.
+ * @param factors `[N][K]` factor labels of the same samples (any finite numbers, categories).
  * @param options The subset S (distinct code indices in [0, D)) and the number of bins; see
  *   {@link MicOptions}.
  * @returns One MIC per factor, with the MI matrix and the settings used.
- * @throws {TypeError} On ragged or non-numeric input, non-integer factors, subset entries or `bins`.
+ * @throws {TypeError} On ragged or non-numeric input, non-integer subset entries or `bins`.
  * @throws {RangeError} On fewer than 2 samples, NaN/±Infinity, row-count mismatch, `bins` < 1,
  *   a subset index outside [0, D) or repeated, or a factor with a single value.
  *

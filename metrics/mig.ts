@@ -47,10 +47,10 @@ export interface MigResult {
  * RangeError naming the factor (disentanglement_lib would return NaN).
  *
  * @param codes `[N][D]` finite numbers (N ≥ 2, D ≥ 2), rows are samples.
- * @param factors `[N][K]` integer factor labels of the same samples.
+ * @param factors `[N][K]` factor labels of the same samples (any finite numbers, categories).
  * @param options See {@link MigOptions}.
  * @returns The score, per-factor gaps, the MI matrix and the settings used.
- * @throws {TypeError} On ragged or non-numeric input, non-integer factors or `bins`.
+ * @throws {TypeError} On ragged or non-numeric input or non-integer `bins`.
  * @throws {RangeError} On fewer than 2 samples or code dimensions, NaN/±Infinity,
  *   row-count mismatch, `bins` < 1, or a factor with a single value.
  *

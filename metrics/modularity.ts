@@ -37,10 +37,10 @@ export interface ModularityResult {
  * Needs at least two factors (δ divides by K − 1).
  *
  * @param codes `[N][D]` finite numbers (N ≥ 2), rows are samples.
- * @param factors `[N][K]` integer factor labels of the same samples, K ≥ 2.
+ * @param factors `[N][K]` factor labels of the same samples (any finite numbers, categories), K ≥ 2.
  * @param options See {@link ModularityOptions}.
  * @returns The score, per-dimension modularity, the MI matrix and the settings used.
- * @throws {TypeError} On ragged or non-numeric input, non-integer factors or `bins`.
+ * @throws {TypeError} On ragged or non-numeric input or non-integer `bins`.
  * @throws {RangeError} On fewer than 2 samples or factors, NaN/±Infinity, row-count
  *   mismatch, or `bins` < 1.
  *

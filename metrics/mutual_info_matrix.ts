@@ -19,10 +19,10 @@ export interface MutualInfoMatrixOptions {
  * dimension has mutual information 0 with every factor.
  *
  * @param codes `[N][D]` finite numbers, N ≥ 2, rows are samples.
- * @param factors `[N][K]` integer factor labels of the same samples.
+ * @param factors `[N][K]` factor labels of the same samples (any finite numbers, categories).
  * @param options See {@link MutualInfoMatrixOptions}.
  * @returns `[D][K]` mutual information in nats.
- * @throws {TypeError} On ragged or non-numeric input, non-integer factors or `bins`.
+ * @throws {TypeError} On ragged or non-numeric input or non-integer `bins`.
  * @throws {RangeError} On fewer than 2 samples, NaN/±Infinity, row-count mismatch, `bins` < 1.
  *
  * @example Each code dimension copies one factor

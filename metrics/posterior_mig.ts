@@ -80,11 +80,11 @@ export interface PosteriorMigResult {
  * by several rows. It is deterministic given `seed`; cost O(M²·D).
  *
  * @param posterior `{ mean, logVar }`, each `[N][D]` finite, N ≥ 2, D ≥ 2.
- * @param factors `[N][K]` integer factor labels of the same samples.
+ * @param factors `[N][K]` factor labels of the same samples (any finite numbers, categories).
  * @param options See {@link PosteriorMigOptions}.
  * @returns The score, per-factor gaps, the entropy estimates and the settings used.
  * @throws {TypeError} On ragged or non-numeric input, mismatched mean/logVar shapes,
- *   non-integer factors, `samples` or `seed`.
+ *   non-integer `samples` or `seed`.
  * @throws {RangeError} On fewer than 2 samples or code dimensions, NaN/±Infinity,
  *   a log-variance outside ±700, row-count mismatch, `samples` < 2, or a factor
  *   with a single value among the rows used.

@@ -6,7 +6,7 @@ import { checkSplits } from "./_split.ts";
 export interface CodesAndFactors {
   /** Representation, one row per sample: `[N][D]`. */
   readonly codes: ReadonlyArray<ArrayLike<number>>;
-  /** Ground-truth factors, one row per sample: `[N][K]` (integers unless a metric says otherwise). */
+  /** Ground-truth factors, one row per sample: `[N][K]` (any finite numbers; treated as categories unless a metric says otherwise). */
   readonly factors: ReadonlyArray<ArrayLike<number>>;
 }
 
@@ -102,7 +102,7 @@ export function sap(
       `Cannot ${action}: options.continuous must be a boolean, got ${String(continuous)}`,
     );
   }
-  const splits = checkSplits(train, test, action, { integerFactors: !continuous, minCodes: 2 });
+  const splits = checkSplits(train, test, action, { minCodes: 2 });
   const tr = splits.train;
   const te = splits.test;
   const nCodes = tr.codes.d;

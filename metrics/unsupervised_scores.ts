@@ -1,5 +1,5 @@
 import { checkInteger, checkMatrix } from "./_validate.ts";
-import { checkCovariance, totalCorrelationOf, wassersteinOf } from "./_gaussian.ts";
+import { checkPsdCovariance, totalCorrelationOrInfinity, wassersteinOf } from "./_gaussian.ts";
 import { denseLabels, mutualInfoOf } from "./_contingency.ts";
 import { discretizeColumn } from "./_histogram.ts";
 
@@ -16,7 +16,11 @@ export interface UnsupervisedScoresOptions {
 
 /** Result of {@link unsupervisedScores}. */
 export interface UnsupervisedScoresResult {
-  /** Total correlation (nats) of a Gaussian with the codes' covariance. */
+  /**
+   * Total correlation (nats) of a Gaussian with the codes' covariance, over
+   * the dimensions that vary (a constant one is independent of the rest);
+   * +Infinity when one varying dimension is a linear combination of others.
+   */
   gaussianTotalCorrelation: number;
   /** Squared 2-Wasserstein distance from that Gaussian to the product of its marginals. */
   gaussianWassersteinCorrelation: number;
@@ -41,17 +45,20 @@ export interface UnsupervisedScoresResult {
  * discrete mutual information between the codes discretised into `bins`
  * equal-width bins. Lower is more factorised for all four.
  *
- * The Gaussian scores need Σ positive definite, so every code dimension must
- * vary and no dimension may be a linear combination of others: a constant
- * dimension (a collapsed latent, say) throws a RangeError naming it, where
- * disentanglement_lib would return NaN; drop such dimensions first.
+ * Singular covariances are accepted. A constant dimension (a collapsed
+ * latent, say) is independent of the others: it adds 0 to the Wasserstein
+ * scores (as in the reference) and is left out of the total correlation
+ * (where the reference's log 0 − log 0 gives NaN). A dimension that duplicates
+ * another, or any linear dependence, gives the Wasserstein scores their
+ * reference value (the square root is defined for a singular Σ) and a total
+ * correlation of +Infinity (the reference's log det is −∞ there).
  *
  * @param codes `[N][D]` finite numbers, N ≥ 2 samples, D ≥ 2 dimensions.
  * @param options See {@link UnsupervisedScoresOptions}.
  * @returns The four scores, the covariance and the settings used.
  * @throws {TypeError} On ragged or non-numeric input or non-integer `bins`.
  * @throws {RangeError} On fewer than 2 samples or dimensions, NaN/±Infinity, `bins` < 1,
- *   a constant code dimension, or linearly dependent dimensions.
+ *   or codes that are all constant (the normalised score divides by tr Σ = 0).
  *
  * @example Independent codes score 0; a code and its sum with another do not
  * ```ts
@@ -87,15 +94,19 @@ export function unsupervisedScores(
       for (let i = 0; i < n; i++) s += x[i] * y[i];
       covariance[a][b] = covariance[b][a] = s / (n - 1);
     }
-    if (!(covariance[a][a] > 0)) {
-      throw new RangeError(
-        `Cannot ${action}: codes column ${a} is constant (variance 0), so the code ` +
-          `covariance is singular; drop constant dimensions first`,
-      );
-    }
   }
-  const { a, logDet } = checkCovariance(covariance, "the covariance of codes", action);
+  const a = checkPsdCovariance(covariance, "the covariance of codes", action);
   const w = wassersteinOf(a);
+  if (!(w.trace > 0)) {
+    throw new RangeError(
+      `Cannot ${action}: every codes column is constant (covariance trace 0), so the ` +
+        `normalised Wasserstein score, divided by it, is undefined`,
+    );
+  }
+  const varying = a.map((_, i) => i).filter((i) => a[i][i] > 0);
+  const tc = totalCorrelationOrInfinity(
+    varying.map((i) => Float64Array.from(varying, (j) => a[i][j])),
+  );
   const scratch = new Int32Array(n);
   const labels = cols.map((c, j) =>
     denseLabels(discretizeColumn(c, bins, scratch, `codes column ${j}`, action))
@@ -105,7 +116,7 @@ export function unsupervisedScores(
     for (let y = x + 1; y < d; y++) miSum += mutualInfoOf(labels[x], labels[y]);
   }
   return {
-    gaussianTotalCorrelation: totalCorrelationOf(a, logDet),
+    gaussianTotalCorrelation: tc,
     gaussianWassersteinCorrelation: w.value,
     gaussianWassersteinCorrelationNorm: w.value / w.trace,
     mutualInfoScore: (2 * miSum) / (d * d - d),

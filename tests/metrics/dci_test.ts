@@ -150,9 +150,9 @@ Deno.test("DCI: bad input is rejected with a message naming the argument", () =>
     /train.codes has 2 columns but test.codes has 1/,
   );
   assertThrowsWith(
-    () => dci({ ...good, factors: [[0.5], [1], [0]] }, good),
-    TypeError,
-    /train.factors\[0\]\[0\] must be an integer factor label, got 0.5/,
+    () => dci({ ...good, factors: [[NaN], [1], [0]] }, good),
+    RangeError,
+    /train.factors\[0\]\[0\] must be finite, got NaN/,
   );
   assertThrowsWith(
     () => dci(good, good, { seed: 1.5 }),

@@ -76,17 +76,84 @@ Deno.test("Gaussian correlations: bad covariances are rejected with a clear Rang
     const fn of [gaussianTotalCorrelation, (c: number[][]) => gaussianWassersteinCorrelation(c)]
   ) {
     assertThrowsWith(() => fn([[1, 0.5], [0.4, 1]]), RangeError, /cov must be symmetric/);
-    assertThrowsWith(() => fn([[1, 2], [2, 1]]), RangeError, /cov is not positive definite/);
-    assertThrowsWith(() => fn([[1, 1], [1, 1]]), RangeError, /cov is not positive definite/);
-    assertThrowsWith(() => fn([[0, 0], [0, 1]]), RangeError, /diagonal entry \[0\]\[0\] is 0/);
-    assertThrowsWith(() => fn([[-1]]), RangeError, /positive definite/);
+    assertThrowsWith(
+      () => fn([[1, 2], [2, 1]]),
+      RangeError,
+      /cov is not positive (semi-)?definite/,
+    );
+    assertThrowsWith(() => fn([[-1]]), RangeError, /positive (semi-)?definite/);
     assertThrowsWith(() => fn([[1, 0, 0], [0, 1, 0]]), TypeError, /cov must be square, got 2×3/);
     assertThrowsWith(() => fn([[1, NaN], [NaN, 1]]), RangeError, /cov\[0\]\[1\] must be finite/);
+    assertThrowsWith(() => fn([[1, Infinity], [Infinity, 1]]), RangeError, /must be finite/);
     assertThrowsWith(() => fn([[1, 0], [0]]), TypeError, /cov is ragged/);
   }
+  // The total correlation of a singular Gaussian is not finite: still refused there.
+  assertThrowsWith(
+    () => gaussianTotalCorrelation([[1, 1], [1, 1]]),
+    RangeError,
+    /cov is not positive definite/,
+  );
+  assertThrowsWith(
+    () => gaussianTotalCorrelation([[0, 0], [0, 1]]),
+    RangeError,
+    /diagonal entry \[0\]\[0\] is 0/,
+  );
+  // A clearly negative eigenvalue: [[1, 1.01], [1.01, 1]] has λ = −0.01.
+  assertThrowsWith(
+    () => gaussianWassersteinCorrelation([[1, 1.01], [1.01, 1]]),
+    RangeError,
+    /cov is not positive semi-definite: it has the eigenvalue -0.0100/,
+  );
+  assertThrowsWith(
+    () => gaussianWassersteinCorrelation([[-1e-3, 0], [0, 1]]),
+    RangeError,
+    /diagonal entry \[0\]\[0\] is -0.001 \(a variance must be ≥ 0\)/,
+  );
+  assertThrowsWith(
+    () => gaussianWassersteinCorrelation([[0, 0], [0, 0]], { normalize: true }),
+    RangeError,
+    /cov has trace 0/,
+  );
   assertThrowsWith(
     () => gaussianWassersteinCorrelation([[1]], { normalize: 1 as unknown as boolean }),
     TypeError,
     /normalize must be a boolean/,
   );
+});
+
+Deno.test("gaussianWassersteinCorrelation: singular covariances, hand-worked", () => {
+  // Duplicated dimension of variance v: Σ = v·[[1, 1], [1, 1]], Λ = v·I, so
+  // Λ^{1/2} Σ Λ^{1/2} = v²·[[1, 1], [1, 1]] with eigenvalues 2v², 0:
+  // W = 2·2v − 2·√2·v = (4 − 2√2)·v, and normalised (4 − 2√2)/2 = 2 − √2.
+  for (const v of [1, 0.25, 9]) {
+    const cov = [[v, v], [v, v]];
+    assertClose(gaussianWassersteinCorrelation(cov), (4 - 2 * Math.SQRT2) * v, { atol: 1e-14 });
+    assertClose(gaussianWassersteinCorrelation(cov, { normalize: true }), 2 - Math.SQRT2, {
+      atol: 1e-14,
+    });
+  }
+  // A scaled copy z₂ = 2z₁: Σ = [[1, 2], [2, 4]], Λ^{1/2} = diag(1, 2),
+  // M = [[1, 4], [4, 16]]: trace 17, det 0, so tr √M = √17 and W = 10 − 2√17.
+  assertClose(gaussianWassersteinCorrelation([[1, 2], [2, 4]]), 10 - 2 * Math.sqrt(17), {
+    atol: 1e-13,
+  });
+  // Duplicate beside an independent dimension: eigenvalues 2, 0, 1 → W = 6 − 2(√2 + 1).
+  assertClose(
+    gaussianWassersteinCorrelation([[1, 1, 0], [1, 1, 0], [0, 0, 1]]),
+    4 - 2 * Math.SQRT2,
+    { atol: 1e-14 },
+  );
+  // A constant dimension adds 0 (its row and column are 0): same as without it.
+  for (const rho of [0, 0.3, -0.8]) {
+    const w = 4 - 2 * (Math.sqrt(1 + rho) + Math.sqrt(1 - rho));
+    const cov = [[1, rho, 0], [rho, 1, 0], [0, 0, 0]];
+    assertClose(gaussianWassersteinCorrelation(cov), w, { atol: 1e-14 });
+    assertClose(gaussianWassersteinCorrelation(cov, { normalize: true }), w / 2, { atol: 1e-14 });
+  }
+  assert.equal(gaussianWassersteinCorrelation([[0, 0], [0, 0]]), 0);
+  // Rounding: an eigenvalue of −1e-17 relative is clamped, not refused.
+  const eps = 1e-17;
+  assertClose(gaussianWassersteinCorrelation([[1, 1 + eps], [1 + eps, 1]]), 4 - 2 * Math.SQRT2, {
+    atol: 1e-12,
+  });
 });

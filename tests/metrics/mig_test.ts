@@ -115,9 +115,9 @@ Deno.test("mig / mutualInfoMatrix: bad input names the argument", () => {
   assertThrowsWith(() => mig(c, f, { bins: 0 }), RangeError, /bins must be ≥ 1, got 0/);
   assertThrowsWith(() => mig(c, f, { bins: 1.5 }), TypeError, /bins must be an integer, got 1.5/);
   assertThrowsWith(
-    () => mig(c, f.map(([a, b]) => [a + 0.5, b])),
-    TypeError,
-    /factors\[0\]\[0\] must be an integer factor label/,
+    () => mig(c, f.map(([a, b], i) => [i === 3 ? NaN : a, b])),
+    RangeError,
+    /factors\[3\]\[0\] must be finite, got NaN/,
   );
   assertThrowsWith(
     () => mutualInfoMatrix(c, f.slice(2)),

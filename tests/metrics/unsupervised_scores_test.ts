@@ -34,17 +34,38 @@ Deno.test("unsupervisedScores: a correlated Gaussian pair approaches the closed 
   assert.ok(ind.mutualInfoScore < 0.02);
 });
 
-Deno.test("unsupervisedScores: constant or dependent codes throw a RangeError", () => {
-  const rows = codes.map((r) => [r[0], 2, r[1]]);
-  assertThrowsWith(
-    () => unsupervisedScores(rows),
-    RangeError,
-    /Cannot compute unsupervised scores: codes column 1 is constant/,
+Deno.test("unsupervisedScores: a duplicated or a constant dimension is accepted", () => {
+  // Codes (a, a) with a = 0, 1, 2, 3: variance v = 5/3, Σ = v·[[1, 1], [1, 1]],
+  // so W = (4 − 2√2)·v, W / tr Σ = 2 − √2, and the Gaussian TC is +∞.
+  const dup = unsupervisedScores([0, 1, 2, 3].map((a) => [a, a]));
+  const v = 5 / 3;
+  assertClose(dup.gaussianWassersteinCorrelation, (4 - 2 * Math.SQRT2) * v, { atol: 1e-13 });
+  assertClose(dup.gaussianWassersteinCorrelationNorm, 2 - Math.SQRT2, { atol: 1e-13 });
+  assert.equal(dup.gaussianTotalCorrelation, Infinity);
+  // (a, 2, b) on the reference codes: the constant column adds 0 to the
+  // Wasserstein score, leaves tr Σ unchanged and is left out of the TC.
+  const two = unsupervisedScores(codes.map((r) => [r[0], r[1]]));
+  const withConst = unsupervisedScores(codes.map((r) => [r[0], 2, r[1]]));
+  assertClose(withConst.gaussianWassersteinCorrelation, two.gaussianWassersteinCorrelation, {
+    atol: 1e-13,
+  });
+  assertClose(
+    withConst.gaussianWassersteinCorrelationNorm,
+    two.gaussianWassersteinCorrelationNorm,
+    { atol: 1e-13 },
   );
+  assertClose(withConst.gaussianTotalCorrelation, two.gaussianTotalCorrelation, { atol: 1e-13 });
+  // A linear combination of two others: W finite, TC infinite.
+  const lin = unsupervisedScores(codes.map((r) => [r[0], r[1], r[0] - 2 * r[1]]));
+  assert.ok(Number.isFinite(lin.gaussianWassersteinCorrelation));
+  assert.ok(lin.gaussianWassersteinCorrelation > 0);
+});
+
+Deno.test("unsupervisedScores: all-constant codes and bad input throw a RangeError", () => {
   assertThrowsWith(
-    () => unsupervisedScores(codes.map((r) => [r[0], r[1], r[0] - 2 * r[1]])),
+    () => unsupervisedScores(codes.map(() => [1, 2])),
     RangeError,
-    /the covariance of codes is not positive definite/,
+    /every codes column is constant/,
   );
   assertThrowsWith(() => unsupervisedScores(codes.map((r) => [r[0]])), RangeError, /2 columns/);
   assertThrowsWith(() => unsupervisedScores([[1, 2]]), RangeError, /at least 2 rows/);
