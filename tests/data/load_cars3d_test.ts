@@ -128,7 +128,7 @@ Deno.test("Cars3D: MATLAB's column-major axes become height, width, RGB, azimuth
 });
 
 Deno.test("Cars3D: 128 → 64 averages 2×2 blocks; other variables are skipped; the grid is sampled", async () => {
-  await withCars(async (root, folder) => {
+  await withCars(async (_root, folder) => {
     const block = (h: number, w: number, c: number) => (h % 2) * 100 + (w % 2) * 20 + c;
     await Deno.writeFile(
       join(folder, "car_001_mesh.mat"),
