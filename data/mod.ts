@@ -55,3 +55,20 @@ export {
   type ImageFolderOptions,
   loadImageFolder,
 } from "./image_folder.ts";
+export { type NorbMatrix, readNorbMatrix, type ReadNorbMatrixOptions } from "./read_norb_matrix.ts";
+export { loadSmallNorb, type SmallNorbDataset } from "./load_smallnorb.ts";
+export {
+  type MatArray,
+  type MatClass,
+  type MatContents,
+  readMat,
+  type ReadMatOptions,
+} from "./read_mat.ts";
+export { type Cars3dDataset, loadCars3d, type LoadCars3dOptions } from "./load_cars3d.ts";
+export {
+  createColorDsprites,
+  type DspritesVariantDataset,
+  type DspritesVariantOptions,
+} from "./color_dsprites.ts";
+export { createNoisyDsprites } from "./noisy_dsprites.ts";
+export { loadScreamDsprites, type ScreamDspritesOptions } from "./scream_dsprites.ts";

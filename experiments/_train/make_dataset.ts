@@ -6,6 +6,11 @@ import { createShapes } from "../../data/shapes.ts";
 import { loadDspritesNpz } from "../../data/load_dsprites_npz.ts";
 import { loadMnist } from "../../data/mnist.ts";
 import { loadImageFolder } from "../../data/image_folder.ts";
+import { loadSmallNorb } from "../../data/load_smallnorb.ts";
+import { loadCars3d } from "../../data/load_cars3d.ts";
+import { createColorDsprites } from "../../data/color_dsprites.ts";
+import { createNoisyDsprites } from "../../data/noisy_dsprites.ts";
+import { loadScreamDsprites } from "../../data/scream_dsprites.ts";
 import { CliError } from "./cli_error.ts";
 
 /** The options a loader reads (a `TrainConfig` has them all). */
@@ -49,6 +54,11 @@ const DATASET_TABLE = {
         ...(s.crops ? { crops: s.crops } : {}),
       }),
   },
+  smallnorb: { needsPath: true, load: (s) => loadSmallNorb(s.dataPath) },
+  cars3d: { needsPath: true, load: (s) => loadCars3d(s.dataPath) },
+  "color-dsprites": { needsPath: false, load: () => createColorDsprites() },
+  "noisy-dsprites": { needsPath: false, load: () => createNoisyDsprites() },
+  "scream-dsprites": { needsPath: true, load: (s) => loadScreamDsprites(s.dataPath) },
 } as const satisfies Record<string, DatasetEntry>;
 
 /** A name `--data` accepts. */

@@ -27,7 +27,12 @@ export async function setUpRun(
   const backend = await chooseBackend(config, io);
   const dataset = await makeDataset(config);
   const minibatchesPerStep = objectiveListing(config).minibatches;
-  const { train, validation } = splitData(config, dataset.size, minibatchesPerStep);
+  const { train, validation } = splitData(
+    config,
+    dataset.size,
+    minibatchesPerStep,
+    io.log,
+  );
   await mkdir(join(folder.runDir, "images"), { recursive: true });
   await writeRunConfig(folder, config, { backend, dataset, train, validation });
   await writeStatus(folder.runDir, "running");
@@ -81,12 +86,13 @@ async function chooseBackend(config: TrainConfig, io: RunIo): Promise<string> {
 
 /**
  * The seeded train/validation split; --train-size keeps a seeded subset of the
- * training part, which must hold the examples of one step.
+ * training part. A training part smaller than one step is repeated to fill it.
  */
 function splitData(
   config: TrainConfig,
   size: number,
   minibatchesPerStep: number,
+  log: (line: string) => void,
 ): { train: Int32Array; validation: Int32Array } {
   const split = splitIndices(size, {
     validationFraction: config.validationFraction,
@@ -97,14 +103,23 @@ function splitData(
     ? permutation(split.train, { seed: config.seed, stream: 0x73756273 })
       .subarray(0, config.trainSize).sort()
     : split.train;
-  if (train.length < config.batchSize * minibatchesPerStep) {
+  const step = config.batchSize * minibatchesPerStep;
+  if (train.length === 0) {
     throw new CliError(
-      `Cannot train: the training split has ${train.length} examples, fewer than ${
-        minibatchesPerStep > 1
-          ? `the ${minibatchesPerStep} minibatches of --batch-size ${config.batchSize} a ${config.objective} step takes`
-          : `--batch-size ${config.batchSize}`
-      }`,
+      `Cannot train: the training split has no examples (the data set has ${size})`,
     );
+  }
+  if (train.length < step) {
+    // A data set smaller than a step (a test fixture, a few dozen images):
+    // each example is repeated the same number of times, which leaves the
+    // empirical distribution (and what the estimators estimate) unchanged.
+    const times = Math.ceil(step / train.length);
+    log(
+      `warning: the training split has ${train.length} examples, fewer than the ${step} of a step (--batch-size ${config.batchSize}); each is repeated ${times} times`,
+    );
+    const repeated = new Int32Array(train.length * times);
+    train.forEach((index, i) => repeated.fill(index, i * times, (i + 1) * times));
+    return { train: repeated, validation: split.validation };
   }
   return { train, validation: split.validation };
 }
