@@ -55,3 +55,5 @@ export {
   type ImageFolderOptions,
   loadImageFolder,
 } from "./image_folder.ts";
+export { loadShapes3d, type LoadShapes3dOptions, type Shapes3dDataset } from "./load_shapes3d.ts";
+export { loadMpi3d, type LoadMpi3dOptions, type Mpi3dDataset } from "./load_mpi3d.ts";

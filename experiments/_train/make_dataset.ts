@@ -6,6 +6,8 @@ import { createShapes } from "../../data/shapes.ts";
 import { loadDspritesNpz } from "../../data/load_dsprites_npz.ts";
 import { loadMnist } from "../../data/mnist.ts";
 import { loadImageFolder } from "../../data/image_folder.ts";
+import { loadShapes3d } from "../../data/load_shapes3d.ts";
+import { loadMpi3d } from "../../data/load_mpi3d.ts";
 import { CliError } from "./cli_error.ts";
 
 /** The options a loader reads (a `TrainConfig` has them all). */
@@ -14,6 +16,8 @@ export interface DatasetSettings {
   imageSize: number;
   channels: number;
   crops: string;
+  /** --factor-sizes: the factor grid of a file holding part of a data set (empty: the file's own). */
+  factorSizes?: readonly number[];
 }
 
 interface DatasetEntry {
@@ -49,6 +53,11 @@ const DATASET_TABLE = {
         ...(s.crops ? { crops: s.crops } : {}),
       }),
   },
+  shapes3d: {
+    needsPath: true,
+    load: (s) => loadShapes3d(s.dataPath, { factorSizes: s.factorSizes }),
+  },
+  mpi3d: { needsPath: true, load: (s) => loadMpi3d(s.dataPath, { factorSizes: s.factorSizes }) },
 } as const satisfies Record<string, DatasetEntry>;
 
 /** A name `--data` accepts. */

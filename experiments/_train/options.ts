@@ -78,6 +78,12 @@ export const OPTIONS = {
     help: "image-folder: JSON or CSV file of crop boxes (path → x, y, w, h)",
     affectsTraining: true,
   },
+  "factor-sizes": {
+    kind: "list",
+    default: [],
+    help: "mpi3d: factor sizes of a file holding part of the grid, e.g. 2,2,2,1,1,3,2",
+    affectsTraining: true,
+  },
   model: {
     kind: "string",
     default: "burgess",

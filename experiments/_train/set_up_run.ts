@@ -27,7 +27,7 @@ export async function setUpRun(
   const backend = await chooseBackend(config, io);
   const dataset = await makeDataset(config);
   const minibatchesPerStep = objectiveListing(config).minibatches;
-  const { train, validation } = splitData(config, dataset.size, minibatchesPerStep);
+  const { train, validation } = splitData(config, dataset.size, minibatchesPerStep, io);
   await mkdir(join(folder.runDir, "images"), { recursive: true });
   await writeRunConfig(folder, config, { backend, dataset, train, validation });
   await writeStatus(folder.runDir, "running");
@@ -87,6 +87,7 @@ function splitData(
   config: TrainConfig,
   size: number,
   minibatchesPerStep: number,
+  io: RunIo,
 ): { train: Int32Array; validation: Int32Array } {
   const split = splitIndices(size, {
     validationFraction: config.validationFraction,
@@ -97,6 +98,17 @@ function splitData(
     ? permutation(split.train, { seed: config.seed, stream: 0x73756273 })
       .subarray(0, config.trainSize).sort()
     : split.train;
+  // A data set of a few dozen images (a fixture, a small subset) trains on
+  // minibatches of all its training examples; config.json records that size.
+  const fits = Math.floor(train.length / minibatchesPerStep);
+  if (fits < config.batchSize && fits >= 2 && !config.resume) {
+    io.log(
+      `warning: the training split has ${train.length} examples, fewer than --batch-size ${config.batchSize}${
+        minibatchesPerStep > 1 ? ` × ${minibatchesPerStep} minibatches a step` : ""
+      }: training on minibatches of ${fits}`,
+    );
+    config.batchSize = fits;
+  }
   if (train.length < config.batchSize * minibatchesPerStep) {
     throw new CliError(
       `Cannot train: the training split has ${train.length} examples, fewer than ${
