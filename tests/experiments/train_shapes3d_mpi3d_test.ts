@@ -48,7 +48,7 @@ for (const c of cases) {
         if (r.code !== 0) throw new Error(`run failed:\n${r.stderr}`);
         for (const f of RUN_FILES) assert.ok(existsSync(`${out}/run/${f}`), `${f} written`);
         const summary = JSON.parse(await Deno.readTextFile(`${out}/run/summary.json`));
-        const config = JSON.parse(await Deno.readTextFile(`${out}/run/config.json`));
+        const { config } = JSON.parse(await Deno.readTextFile(`${out}/run/config.json`));
         assert.equal(summary.steps, 2);
         assert.equal(summary.metrics.samples > 0 && summary.metrics.samples <= c.size, true);
         // Every metric is there: a result, or the reason it could not be computed.
