@@ -1,6 +1,7 @@
 // Private: reading zip archives (as numpy's .npz): the central directory
 // (with zip64), stored and deflated entries streamed in chunks through the
-// runtime's DecompressionStream("deflate-raw"), CRC-32 checks.
+// runtime's DecompressionStream("deflate-raw"), CRC-32 checks, and the place
+// of a stored member in a file for random access (large archives on disk).
 import { malformed } from "./_npy_format.ts";
 
 /** One member of the archive. */
@@ -20,18 +21,36 @@ const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 
+/**
+ * Reads up to `length` bytes at `offset` (fewer at the end of the data): the
+ * archive in memory or a file read piece by piece.
+ */
+export type ByteReader = (offset: number, length: number) => Uint8Array;
+
 /** Lists the entries of a zip archive held in `bytes`. */
 export function zipEntries(bytes: Uint8Array, name: string): ZipEntry[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = bytes.length;
+  return zipEntriesOf((at, length) => bytes.subarray(at, at + length), bytes.length, name);
+}
+
+/**
+ * Lists the entries of a zip archive of `n` bytes read through `read`: only
+ * its end (the end-of-central-directory records) and its central directory
+ * are read, so a multi-GB archive on disk costs a few kB.
+ */
+export function zipEntriesOf(read: ByteReader, n: number, name: string): ZipEntry[] {
   if (n === 0) throw malformed(name, "the file is empty");
-  if (n >= 6 && bytes[0] === 0x93 && bytes[1] === 0x4e && bytes[2] === 0x55) {
+  const head = read(0, 6);
+  if (n >= 6 && head[0] === 0x93 && head[1] === 0x4e && head[2] === 0x55) {
     throw malformed(name, "this is a .npy file, not a zip archive (.npz); read it with readNpy");
   }
-  // The end-of-central-directory record is in the last 22 + 65535 bytes.
+  // The end-of-central-directory record is in the last 22 + 65535 bytes (and
+  // the zip64 locator in the 20 before it).
+  const tailStart = Math.max(0, n - 22 - 65535 - 20);
+  const tail = read(tailStart, n - tailStart);
+  const tailView = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
   let eocd = -1;
-  for (let i = n - 22; i >= Math.max(0, n - 22 - 65535); i--) {
-    if (view.getUint32(i, true) === EOCD) {
+  for (let i = tail.length - 22; i >= Math.max(0, tail.length - 22 - 65535); i--) {
+    if (tailView.getUint32(i, true) === EOCD) {
       eocd = i;
       break;
     }
@@ -39,31 +58,35 @@ export function zipEntries(bytes: Uint8Array, name: string): ZipEntry[] {
   if (eocd < 0) {
     throw malformed(
       name,
-      bytes[0] === 0x50 && bytes[1] === 0x4b
+      head[0] === 0x50 && head[1] === 0x4b
         ? "truncated zip archive (no end-of-central-directory record)"
         : "not a zip archive (.npz)",
     );
   }
-  let count = view.getUint16(eocd + 10, true);
-  let cdSize = view.getUint32(eocd + 12, true);
-  let cdOffset = view.getUint32(eocd + 16, true);
+  let count = tailView.getUint16(eocd + 10, true);
+  let cdSize = tailView.getUint32(eocd + 12, true);
+  let cdOffset = tailView.getUint32(eocd + 16, true);
   const locator = eocd - 20;
-  if (locator >= 0 && view.getUint32(locator, true) === ZIP64_LOCATOR) {
-    const z = readU64(view, locator + 8, name);
-    if (z + 56 > n || view.getUint32(z, true) !== ZIP64_EOCD) {
+  if (locator >= 0 && tailView.getUint32(locator, true) === ZIP64_LOCATOR) {
+    const z = readU64(tailView, locator + 8, name);
+    const record = z + 56 <= n ? read(z, 56) : new Uint8Array(0);
+    const zView = new DataView(record.buffer, record.byteOffset, record.byteLength);
+    if (record.length < 56 || zView.getUint32(0, true) !== ZIP64_EOCD) {
       throw malformed(name, "bad zip64 end-of-central-directory record");
     }
-    count = readU64(view, z + 32, name);
-    cdSize = readU64(view, z + 40, name);
-    cdOffset = readU64(view, z + 48, name);
+    count = readU64(zView, 32, name);
+    cdSize = readU64(zView, 40, name);
+    cdOffset = readU64(zView, 48, name);
   }
   if (cdOffset + cdSize > n) {
     throw malformed(name, `truncated zip archive (central directory at ${cdOffset} past the end)`);
   }
+  const cd = read(cdOffset, cdSize);
+  const view = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
   const entries: ZipEntry[] = [];
-  let p = cdOffset;
+  let p = 0;
   for (let e = 0; e < count; e++) {
-    if (p + 46 > n || view.getUint32(p, true) !== CENTRAL) {
+    if (p + 46 > cd.length || view.getUint32(p, true) !== CENTRAL) {
       throw malformed(name, `bad zip central directory entry ${e}`);
     }
     const flags = view.getUint16(p + 8, true);
@@ -75,7 +98,7 @@ export function zipEntries(bytes: Uint8Array, name: string): ZipEntry[] {
     const extraLength = view.getUint16(p + 30, true);
     const commentLength = view.getUint16(p + 32, true);
     let localHeaderOffset = view.getUint32(p + 42, true);
-    const entryName = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLength));
+    const entryName = new TextDecoder().decode(cd.subarray(p + 46, p + 46 + nameLength));
     // Zip64 extended information: the 64-bit values of the fields set to 0xFFFFFFFF, in order.
     let x = p + 46 + nameLength;
     const xEnd = x + extraLength;
@@ -108,6 +131,46 @@ export function zipEntries(bytes: Uint8Array, name: string): ZipEntry[] {
     p = xEnd + commentLength;
   }
   return entries;
+}
+
+/**
+ * Where the bytes of a stored (uncompressed) member lie in an archive of `n`
+ * bytes read through `read`, for random access into it without reading it:
+ * `[start, start + entry.uncompressedSize)`. A deflated member has no such
+ * place (its bytes must be inflated from the start), and is an error.
+ */
+export function storedMemberStart(
+  read: ByteReader,
+  n: number,
+  entry: ZipEntry,
+  name: string,
+): number {
+  const what = `${name} (member ${entry.name})`;
+  if (entry.flags & 1) throw malformed(what, "encrypted zip members are not supported");
+  if (entry.method !== 0) {
+    throw malformed(
+      what,
+      `the member is compressed (zip method ${entry.method}${
+        entry.method === 8 ? ", deflate: numpy.savez_compressed" : ""
+      }) and cannot be read piece by piece; decompress it first (unzip the archive and ` +
+        "read the .npy it holds, or save it again with numpy.savez)",
+    );
+  }
+  const at = entry.localHeaderOffset;
+  const local = at + 30 <= n ? read(at, 30) : new Uint8Array(0);
+  if (local.length < 30) throw malformed(what, "truncated zip archive (local header missing)");
+  const view = new DataView(local.buffer, local.byteOffset, local.byteLength);
+  if (view.getUint32(0, true) !== LOCAL) throw malformed(what, "bad zip local header");
+  const start = at + 30 + view.getUint16(26, true) + view.getUint16(28, true);
+  if (start + entry.uncompressedSize > n) {
+    throw malformed(
+      what,
+      `truncated zip archive: ${entry.uncompressedSize} bytes expected, ${
+        Math.max(0, n - start)
+      } present`,
+    );
+  }
+  return start;
 }
 
 function readU64(view: DataView, at: number, name: string): number {

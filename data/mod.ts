@@ -72,3 +72,5 @@ export {
 } from "./color_dsprites.ts";
 export { createNoisyDsprites } from "./noisy_dsprites.ts";
 export { loadScreamDsprites, type ScreamDspritesOptions } from "./scream_dsprites.ts";
+export { loadShapes3d, type LoadShapes3dOptions, type Shapes3dDataset } from "./load_shapes3d.ts";
+export { loadMpi3d, type LoadMpi3dOptions, type Mpi3dDataset } from "./load_mpi3d.ts";

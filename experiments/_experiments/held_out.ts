@@ -16,6 +16,7 @@ export function datasetOf(config: TrainConfig): Promise<Dataset> {
     config.imageSize,
     config.channels,
     config.crops,
+    config.factorSizes,
   ]);
   let d = datasets.get(key);
   if (!d) {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { saveVae } from "../../models/save_vae.ts";
 import { VERSION } from "../_version.ts";
 import { batchTensor } from "./batch_tensor.ts";
+import { distinctIndices } from "./distinct_indices.ts";
 import { finalMetrics } from "./final_metrics.ts";
 import type { TrainConfig } from "./options.ts";
 import { writeStatus } from "./run_folder.ts";
@@ -33,12 +34,17 @@ export async function finishRun(
   await rm(join(runDir, "model"), { recursive: true, force: true });
   await rename(partial, join(runDir, "model"));
   const klOrder = await writePictures(config, runDir, setup, outcome);
-  const metrics = await finalMetrics(vae, dataset, validation.length >= 1000 ? validation : train, {
-    samples: config.metricSamples,
-    scorePoints: config.scorePoints,
-    seed: config.seed,
-    log: io.log,
-  });
+  const metrics = await finalMetrics(
+    vae,
+    dataset,
+    validation.length >= 1000 ? validation : distinctIndices(train),
+    {
+      samples: config.metricSamples,
+      scorePoints: config.scorePoints,
+      seed: config.seed,
+      log: io.log,
+    },
+  );
   const summary: RunSummary = {
     runDir,
     steps: config.steps,

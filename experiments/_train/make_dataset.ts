@@ -11,6 +11,8 @@ import { loadCars3d } from "../../data/load_cars3d.ts";
 import { createColorDsprites } from "../../data/color_dsprites.ts";
 import { createNoisyDsprites } from "../../data/noisy_dsprites.ts";
 import { loadScreamDsprites } from "../../data/scream_dsprites.ts";
+import { loadShapes3d } from "../../data/load_shapes3d.ts";
+import { loadMpi3d } from "../../data/load_mpi3d.ts";
 import { CliError } from "./cli_error.ts";
 
 /** The options a loader reads (a `TrainConfig` has them all). */
@@ -19,6 +21,8 @@ export interface DatasetSettings {
   imageSize: number;
   channels: number;
   crops: string;
+  /** --factor-sizes: the factor grid of a file holding part of a data set (empty: the file's own). */
+  factorSizes?: readonly number[];
 }
 
 interface DatasetEntry {
@@ -55,10 +59,19 @@ const DATASET_TABLE = {
       }),
   },
   smallnorb: { needsPath: true, load: (s) => loadSmallNorb(s.dataPath) },
-  cars3d: { needsPath: true, load: (s) => loadCars3d(s.dataPath) },
+  cars3d: {
+    needsPath: true,
+    load: (s) =>
+      loadCars3d(s.dataPath, s.factorSizes?.length ? { factorSizes: s.factorSizes } : {}),
+  },
   "color-dsprites": { needsPath: false, load: () => createColorDsprites() },
   "noisy-dsprites": { needsPath: false, load: () => createNoisyDsprites() },
   "scream-dsprites": { needsPath: true, load: (s) => loadScreamDsprites(s.dataPath) },
+  shapes3d: {
+    needsPath: true,
+    load: (s) => loadShapes3d(s.dataPath, { factorSizes: s.factorSizes }),
+  },
+  mpi3d: { needsPath: true, load: (s) => loadMpi3d(s.dataPath, { factorSizes: s.factorSizes }) },
 } as const satisfies Record<string, DatasetEntry>;
 
 /** A name `--data` accepts. */

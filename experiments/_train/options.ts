@@ -78,6 +78,13 @@ export const OPTIONS = {
     help: "image-folder: JSON or CSV file of crop boxes (path → x, y, w, h)",
     affectsTraining: true,
   },
+  "factor-sizes": {
+    kind: "list",
+    default: [],
+    help:
+      "mpi3d, shapes3d, cars3d: factor sizes of a file holding part of the grid, e.g. 2,2,2,1,1,3,2 (default: the file's own)",
+    affectsTraining: true,
+  },
   model: {
     kind: "string",
     default: "burgess",

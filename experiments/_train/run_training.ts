@@ -28,6 +28,8 @@ export async function runTraining(config: TrainConfig, io: RunIo): Promise<RunSu
 
 /** Frees the tensors a run set up: the VAE, its optimiser, the objective's state. */
 function disposeSetup(setup: RunSetup): void {
+  // A data set read lazily from a file (Shapes3D, MPI3D) holds it open.
+  (setup.dataset as { close?: () => void }).close?.();
   setup.vae.encoder.dispose();
   setup.vae.decoder.dispose();
   setup.optimizer.dispose();
