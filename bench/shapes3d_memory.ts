@@ -142,7 +142,8 @@ try {
   let peak = 0;
   const poll = setInterval(() => {
     try {
-      peak = Math.max(peak, peakMiB(child.pid));
+      const now = peakMiB(child.pid); // NaN while the process starts or ends
+      if (now > peak) peak = now;
     } catch { /* exited */ }
   }, 100);
   const status = await child.output();
