@@ -19,7 +19,7 @@ export interface LoadMpi3dOptions {
 }
 
 /** The factors of MPI3D in the order of its grid. */
-export const MPI3D_FACTOR_NAMES: readonly string[] = Object.freeze([
+const MPI3D_FACTOR_NAMES: readonly string[] = Object.freeze([
   "object_color",
   "object_shape",
   "object_size",

@@ -17,7 +17,7 @@ export interface LoadShapes3dOptions {
 }
 
 /** The factors of Shapes3D in the order of its grid and of its `labels` columns. */
-export const SHAPES3D_FACTOR_NAMES: readonly string[] = Object.freeze([
+const SHAPES3D_FACTOR_NAMES: readonly string[] = Object.freeze([
   "floor_hue",
   "wall_hue",
   "object_hue",
@@ -48,13 +48,25 @@ const IMAGE = 64 * 64 * 3;
  *   truncated, lacks `images` or `labels`, has arrays of another shape or
  *   type, or labels that are not a row-major factor grid.
  *
- * @example The first image of a file (a fixture written by h5py)
- * ```ts ignore
+ * @example A file of two images on a 2-value orientation grid, written here with h5wasm
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import h5wasm from "h5wasm/node";
  * import { loadShapes3d } from "@disentangle/vae/data";
- * const shapes3d = await loadShapes3d("3dshapes.h5");
- * console.log(shapes3d.factorSizes); // [10, 10, 10, 8, 4, 15]
- * const batch = shapes3d.observations([0]); // [1, 64, 64, 3] in [0, 1]
+ * await h5wasm.ready;
+ * const path = await Deno.makeTempFile({ suffix: ".h5" });
+ * const file = new h5wasm.File(path, "w");
+ * const images = new Uint8Array(2 * 64 * 64 * 3).fill(255, 64 * 64 * 3); // image 1 white
+ * file.create_dataset({ name: "images", data: images, shape: [2, 64, 64, 3], dtype: "<B" });
+ * const labels = new Float64Array([0, 0, 0, 1, 0, -30, 0, 0, 0, 1, 0, 30]);
+ * file.create_dataset({ name: "labels", data: labels, shape: [2, 6], dtype: "<d" });
+ * file.close();
+ * const shapes3d = await loadShapes3d(path);
+ * assert.deepEqual(shapes3d.factorSizes, [1, 1, 1, 1, 1, 2]);
+ * assert.deepEqual(shapes3d.factorValues[5], [-30, 30]);
+ * assert.equal(shapes3d.observationsFromFactors([[0, 0, 0, 0, 0, 1]]).data[0], 1);
  * shapes3d.close();
+ * await Deno.remove(path);
  * ```
  */
 export async function loadShapes3d(
