@@ -1,6 +1,7 @@
 // Private: a file read piece by piece at given offsets (synchronously, so a
 // minibatch of a multi-GB file costs its own bytes), with errors naming it.
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { checkPath, fileError } from "./_read_path.ts";
 
 /** An open file read at offsets. */
 export interface FileReader {
@@ -16,11 +17,7 @@ export interface FileReader {
 
 /** Opens `path` for reading, with `Cannot read <path>: ...` errors. */
 export function openFileReader(path: string, what: string): FileReader {
-  if (typeof path !== "string" || path === "") {
-    throw new TypeError(
-      `Cannot read ${what}: path must be a non-empty string, got ${String(path)}`,
-    );
-  }
+  checkPath(path, what);
   let fd: number;
   let size: number;
   try {
@@ -32,15 +29,7 @@ export function openFileReader(path: string, what: string): FileReader {
     }
     size = stat.size;
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const reason = code === "ENOENT"
-      ? "no such file"
-      : code === "EISDIR"
-      ? "it is a directory"
-      : code === "EACCES"
-      ? "permission denied"
-      : (e as Error).message;
-    throw new Error(`Cannot read ${path}: ${reason}`, { cause: e });
+    throw fileError(path, e);
   }
   let open = true;
   const readInto = (offset: number, into: Uint8Array): number => {

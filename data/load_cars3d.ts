@@ -5,13 +5,7 @@ import type { GroundTruthDataset } from "./dataset.ts";
 import { malformed } from "./_npy_format.ts";
 import { readMat } from "./read_mat.ts";
 import { readPath } from "./_read_path.ts";
-import {
-  checkFactorList,
-  checkIndices,
-  factorsOfIndex,
-  indexOfFactorVector,
-  sampleGridFactors,
-} from "./_factor_grid.ts";
+import { imageGridDataset } from "./_image_grid_dataset.ts";
 import { makeResizer } from "./_resize.ts";
 
 /** Cars3D read from its `.mat` files. */
@@ -182,7 +176,6 @@ export async function loadCars3d(
   }
   const { az, el } = grid as { az: number; el: number };
   const sizes = Object.freeze([el, az, cars]);
-  const size = el * az * cars;
   const notes: string[] = [];
   if (cars !== FULL[2] || az !== FULL[1] || el !== FULL[0]) {
     notes.push(
@@ -191,46 +184,24 @@ export async function loadCars3d(
       } elevations (the grid is read from the files)`,
     );
   }
-  const read = (list: ArrayLike<number>): Observations => {
-    const data = new Float32Array(list.length * PIXELS);
-    for (let j = 0; j < list.length; j++) {
-      const base = list[j] * PIXELS;
-      for (let p = 0; p < PIXELS; p++) data[j * PIXELS + p] = images[base + p] / 255;
-    }
-    return { data, shape: [list.length, SIDE, SIDE, 3] };
-  };
-  const indexOf = (list: ReadonlyArray<ArrayLike<number>>, action: string): number[] => {
-    checkFactorList(list, action);
-    return list.map((f, r) => indexOfFactorVector(sizes, NAMES, f, r, action));
-  };
-  return {
-    name: "cars3d",
-    size,
-    observationShape: Object.freeze([SIDE, SIDE, 3]),
+  // A full row-major grid of images held in memory: the shared grid machinery
+  // with a reader that copies from `images`.
+  const dataset = imageGridDataset({
+    name: "Cars3D",
     factorNames: NAMES,
     factorSizes: sizes,
     factorValues: Object.freeze(
       sizes.map((s) => Object.freeze(Array.from({ length: s }, (_, i) => i))),
     ),
-    carNames: Object.freeze(files.map((f) => f.replace(/\.mat$/i, ""))),
+    imageShape: [SIDE, SIDE, 3],
+    readImage: (index, into) => into.set(images.subarray(index * PIXELS, (index + 1) * PIXELS)),
+    close: () => {},
     notes: Object.freeze(notes),
-    factors(indices: ArrayLike<number>): number[][] {
-      checkIndices(indices, size, "get Cars3D factors");
-      return Array.from(indices, (i) => factorsOfIndex(sizes, i));
-    },
-    indexOfFactors(list: ReadonlyArray<ArrayLike<number>>): number[] {
-      return indexOf(list, "find the Cars3D index of factors");
-    },
-    sampleFactors(n: number, rng: Rng): number[][] {
-      return sampleGridFactors(sizes, n, rng, "sample Cars3D factors");
-    },
-    observations(indices: ArrayLike<number>): Observations {
-      checkIndices(indices, size, "read Cars3D observations");
-      return read(indices);
-    },
-    observationsFromFactors(list: ReadonlyArray<ArrayLike<number>>): Observations {
-      return read(indexOf(list, "read Cars3D observations from factors"));
-    },
+  });
+  return {
+    ...dataset,
+    name: "cars3d",
+    carNames: Object.freeze(files.map((f) => f.replace(/\.mat$/i, ""))),
   };
 }
 
