@@ -199,6 +199,38 @@ export function entryPayload(bytes: Uint8Array, entry: ZipEntry, name: string): 
   return bytes.subarray(start, end);
 }
 
+/** The most deflate can expand its input by (a run of 258-byte matches). */
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * Refuses an entry whose claimed uncompressed size its payload cannot hold:
+ * a stored member must be as long as its data, a deflated one at most 1032
+ * times it. Callers check this before allocating `uncompressedSize` bytes.
+ */
+export function checkClaimedSize(bytes: Uint8Array, entry: ZipEntry, name: string): void {
+  const what = `${name} (member ${entry.name})`;
+  const payload = entryPayload(bytes, entry, name);
+  const claimed = entry.uncompressedSize;
+  if (entry.method === 0 && claimed !== payload.length) {
+    throw malformed(
+      what,
+      `corrupt zip member: stored with ${payload.length} bytes but claims ${claimed}`,
+    );
+  }
+  if (entry.method !== 0 && entry.method !== 8) {
+    throw malformed(
+      what,
+      `unsupported zip compression method ${entry.method} (stored and deflate are)`,
+    );
+  }
+  if (entry.method === 8 && claimed > payload.length * MAX_DEFLATE_RATIO + 1024) {
+    throw malformed(
+      what,
+      `corrupt zip member: claims ${claimed} bytes from ${payload.length} deflated ones`,
+    );
+  }
+}
+
 /**
  * Streams the uncompressed bytes of an entry in chunks, checking the size and
  * (unless `verify` is false) the CRC-32 at the end.
