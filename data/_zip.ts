@@ -98,6 +98,9 @@ export function zipEntriesOf(read: ByteReader, n: number, name: string): ZipEntr
     const extraLength = view.getUint16(p + 30, true);
     const commentLength = view.getUint16(p + 32, true);
     let localHeaderOffset = view.getUint32(p + 42, true);
+    if (p + 46 + nameLength + extraLength + commentLength > cd.length) {
+      throw malformed(name, `bad zip central directory entry ${e} (it runs past the directory)`);
+    }
     const entryName = new TextDecoder().decode(cd.subarray(p + 46, p + 46 + nameLength));
     // Zip64 extended information: the 64-bit values of the fields set to 0xFFFFFFFF, in order.
     let x = p + 46 + nameLength;
@@ -107,6 +110,11 @@ export function zipEntriesOf(read: ByteReader, n: number, name: string): ZipEntr
       const size = view.getUint16(x + 2, true);
       if (id === 0x0001) {
         let q = x + 4;
+        const needed = 8 * [uncompressedSize, compressedSize, localHeaderOffset]
+          .filter((v) => v === 0xffffffff).length;
+        if (x + 4 + Math.min(size, needed) > xEnd || size < needed) {
+          throw malformed(name, `bad zip64 extra field in central directory entry ${e}`);
+        }
         if (uncompressedSize === 0xffffffff) {
           uncompressedSize = readU64(view, q, name);
           q += 8;
