@@ -83,6 +83,7 @@ for (const [arch, state] of cases) {
     state,
     threads: selection.threads,
     native: selection.native !== null,
+    convolutions: selection.convolutions !== null,
     stepsPerSecond: 1000 / median,
     medianMs: median,
     cpuMsPerStep: (cpu.user + cpu.system) / 1000 / times.length,

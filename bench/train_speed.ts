@@ -5,8 +5,10 @@
  * one run with the peers interleaved (machines of one kind differ by 2.5× in
  * wasm speed, so only ratios within a run mean anything).
  *
- * Paths: wasm on 1 thread, and wasm on every core (up to 4 threads). Each
- * runs in a process of its own (bench/_step_rate.ts), with fresh weights and
+ * Paths: wasm alone (DISENTANGLE_BLAS=off, DISENTANGLE_DNNL=off) and wasm
+ * with the native libraries present (OpenBLAS for matrix products, oneDNN
+ * for convolutions), each on 1 thread and on every core (up to 4 threads).
+ * Each runs in a process of its own (bench/_step_rate.ts), with fresh weights and
  * with a saturated decoder (every logit about −100: a trained model's
  * background), whose cost should match a fresh one's; with
  * BENCH_TRAINED_MODEL=runs/NAME/model also a real trained model against fresh
@@ -65,12 +67,16 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
 async function library(threads: number, native: boolean): Promise<Row[]> {
   const out = await run(Deno.execPath(), ["run", "-A", here("./_step_rate.ts"), String(seconds)], {
     DISENTANGLE_THREADS: String(threads),
-    ...(native ? {} : { DISENTANGLE_BLAS: "off" }),
+    ...(native ? {} : { DISENTANGLE_BLAS: "off", DISENTANGLE_DNNL: "off" }),
   });
   if (out.code !== 0) throw new Error(`the wasm step on ${threads} threads failed:\n${out.stderr}`);
   return out.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => {
     const r = JSON.parse(l);
-    if (native && !r.native) nativeMissing = true;
+    if (native && !r.native && !r.convolutions) nativeMissing = true;
+    if (native) {
+      if (r.native) nativeParts.add("OpenBLAS");
+      if (r.convolutions) nativeParts.add("oneDNN");
+    }
     return {
       path: native ? "native" : "wasm",
       threads: r.threads,
@@ -115,13 +121,15 @@ async function peer(threads: number): Promise<Row[]> {
 
 const threadCounts = [...new Set([1, Math.min(cores, 4)])];
 let nativeMissing = false;
+/** The native libraries the "native" path loaded, for its label. */
+const nativeParts = new Set<string>();
 const rows: Row[] = [];
 for (let r = 0; r < rounds; r++) {
   for (const t of threadCounts) {
     console.error(`round ${r + 1}/${rounds}: wasm on ${t} thread(s) ...`);
     rows.push(...await library(t, false));
     if (!nativeMissing) {
-      console.error(`round ${r + 1}/${rounds}: wasm + native BLAS on ${t} thread(s) ...`);
+      console.error(`round ${r + 1}/${rounds}: wasm + native libraries on ${t} thread(s) ...`);
       const native = await library(t, true);
       if (!nativeMissing) rows.push(...native);
     }
@@ -157,7 +165,8 @@ console.log(
 );
 console.log("|---|---|---|---|---|---|---|---|");
 const paths = nativeMissing ? ["wasm"] : ["wasm", "native"];
-const label = (path: string) => (path === "native" ? "wasm + native BLAS" : "wasm");
+const label = (path: string) =>
+  path === "native" ? ["wasm", ...[...nativeParts].sort()].join(" + ") : "wasm";
 const most = Math.max(...threadCounts);
 for (const [model, name] of Object.entries(MODELS)) {
   for (const path of paths) {
@@ -206,7 +215,9 @@ if (Deno.env.get("BENCH_TRAINED_MODEL")) {
     }
   }
 }
-if (nativeMissing) console.log("native BLAS: not available here (no OpenBLAS, or no --allow-ffi)");
+if (nativeMissing) {
+  console.log("native path: not available here (no OpenBLAS or oneDNN, or no --allow-ffi)");
+}
 if (values.json) {
   await Deno.writeTextFile(
     values.json,

@@ -3,6 +3,8 @@ import { registerWasmTrainingKernels } from "./register_wasm_training_kernels.ts
 import { initThreadedWasm, MAX_WASM_THREADS } from "./_wasm_threads.ts";
 import { loadNativeBlas, type NativeBlas } from "./_native_blas.ts";
 import { nativeKernels } from "./_native_kernels.ts";
+import { loadNativeDnnl, type NativeDnnl } from "./_native_dnnl.ts";
+import { nativeConvKernels } from "./_native_conv_kernels.ts";
 import { heapMemory, simdFallbackReason, simdKernels } from "./_simd_wasm.ts";
 
 /** Backends {@link useBackend} can select, in the order a command line lists them. */
@@ -36,11 +38,13 @@ export interface UseBackendOptions {
    */
   threads?: number;
   /**
-   * On wasm, compute matrix products with a native OpenBLAS through Deno FFI
-   * when one is installed (Debian: `libopenblas0-pthread`) and Deno has
-   * `--allow-ffi`; otherwise, or with `false` (or DISENTANGLE_BLAS=off), they
-   * stay on XNNPACK. DISENTANGLE_BLAS=path names the library. Decided once per
-   * process, with the wasm backend's first initialisation.
+   * On wasm, compute matrix products with a native OpenBLAS and convolutions
+   * (with their gradients, and transposed convolutions) with a native oneDNN,
+   * through Deno FFI, when they are installed (Debian: `libopenblas0-pthread`,
+   * `libdnnl2`) and Deno has `--allow-ffi`; otherwise, or with `false`, they
+   * stay on XNNPACK and the library's wasm kernels. DISENTANGLE_BLAS and
+   * DISENTANGLE_DNNL switch one off (`off`) or name its library (a path).
+   * Decided once per process, with the wasm backend's first initialisation.
    * @default true
    */
   native?: boolean;
@@ -64,6 +68,14 @@ export interface BackendSelection {
   /** Why no native BLAS is used on wasm (undefined when one is). */
   nativeReason?: string;
   /**
+   * The native oneDNN computing the wasm backend's convolutions (library,
+   * version, threads), or null when they run on XNNPACK and the library's
+   * wasm kernels.
+   */
+  convolutions: { library: string; version: string; threads: number } | null;
+  /** Why no native oneDNN is used on wasm (undefined when one is). */
+  convolutionsReason?: string;
+  /**
    * Why the library's own SIMD kernels (Adam, transposes, column sums,
    * one-channel filter gradients) are not used on wasm, e.g. the error that
    * stopped their compilation; the backend's kernels run instead. Undefined
@@ -72,13 +84,16 @@ export interface BackendSelection {
   simdReason?: string;
   /**
    * One line for a log: the backend, its build and threads, e.g. "wasm
-   * (XNNPACK SIMD, 2 threads) with OpenBLAS 0.3.21 … (2 threads) for matrix products".
+   * (XNNPACK SIMD, 2 threads) with OpenBLAS 0.3.21 … (2 threads) for matrix products
+   * and oneDNN 2.6.3 (2 threads) for convolutions".
    */
   summary: string;
 }
 
 /** The native BLAS state of this process's wasm backend, once decided. */
-let nativeState: { blas: NativeBlas | null; reason?: string } | undefined;
+let nativeState:
+  | { blas: NativeBlas | null; reason?: string; dnnl: NativeDnnl | null; dnnlReason?: string }
+  | undefined;
 
 function plural(n: number): string {
   return `${n} thread${n === 1 ? "" : "s"}`;
@@ -119,6 +134,10 @@ function selectionOf(
   const native = blas === null
     ? null
     : { library: blas.library, config: blas.config, threads: blas.threads };
+  const dnnl = active === "wasm" ? nativeState?.dnnl ?? null : null;
+  const convolutions = dnnl === null
+    ? null
+    : { library: dnnl.library, version: dnnl.version, threads: dnnl.threads };
   const simdReason = active === "wasm" ? simdUnavailable() : undefined;
   let summary = active;
   if (active === "wasm") {
@@ -126,6 +145,11 @@ function selectionOf(
     summary += native === null
       ? `; matrix products on XNNPACK (${nativeState?.reason ?? "no native BLAS"})`
       : ` with ${blasLabel(native.config, native.threads)} for matrix products`;
+    summary += convolutions === null
+      ? `; convolutions on XNNPACK (${nativeState?.dnnlReason ?? "no oneDNN"})`
+      : `${native === null ? "; with" : " and"} oneDNN ${convolutions.version} (${
+        plural(convolutions.threads)
+      }) for convolutions`;
     if (simdReason !== undefined) summary += `; the library's SIMD kernels off (${simdReason})`;
   } else if (active === "cpu") summary = "cpu (pure JavaScript, 1 thread)";
   return {
@@ -135,16 +159,35 @@ function selectionOf(
     threads,
     native,
     ...(active === "wasm" && nativeState?.reason ? { nativeReason: nativeState.reason } : {}),
+    convolutions,
+    ...(active === "wasm" && nativeState?.dnnlReason
+      ? { convolutionsReason: nativeState.dnnlReason }
+      : {}),
     ...(simdReason !== undefined ? { simdReason } : {}),
     summary,
   };
 }
 
-/** Registers the native matrix products on wasm, once per process (if a BLAS loads). */
+function register(kernels: readonly tf.KernelConfig[]): void {
+  for (const kernel of kernels) {
+    tf.unregisterKernel(kernel.kernelName, "wasm");
+    tf.registerKernel(kernel);
+  }
+}
+
+/**
+ * Registers the native matrix products and convolutions on wasm, once per
+ * process (each if its library loads), in place of the kernels registered now.
+ */
 function setUpNative(enabled: boolean, threads: number): void {
   if (nativeState !== undefined) return;
   if (!enabled) {
-    nativeState = { blas: null, reason: "native BLAS switched off" };
+    nativeState = {
+      blas: null,
+      reason: "native BLAS switched off",
+      dnnl: null,
+      dnnlReason: "native oneDNN switched off",
+    };
     return;
   }
   let reason: string | undefined;
@@ -152,19 +195,31 @@ function setUpNative(enabled: boolean, threads: number): void {
     threads: Math.max(threads, 1),
     onUnavailable: (r) => reason = r.replace(/^Cannot load a native BLAS: /, ""),
   });
-  if (blas === null) {
-    nativeState = { blas: null, reason: reason ?? "no native BLAS found" };
-    return;
+  if (blas !== null) {
+    register(nativeKernels(blas, {
+      BatchMatMul: tf.getKernel("BatchMatMul", "wasm")!,
+      _FusedMatMul: tf.getKernel("_FusedMatMul", "wasm")!,
+    }));
   }
-  const originals = {
-    BatchMatMul: tf.getKernel("BatchMatMul", "wasm")!,
-    _FusedMatMul: tf.getKernel("_FusedMatMul", "wasm")!,
+  let dnnlReason: string | undefined;
+  const dnnl = loadNativeDnnl({
+    threads: Math.max(threads, 1),
+    onUnavailable: (r) => dnnlReason = r.replace(/^Cannot load oneDNN: /, ""),
+  });
+  if (dnnl !== null) {
+    register(nativeConvKernels(dnnl, {
+      Conv2D: tf.getKernel("Conv2D", "wasm")!,
+      FusedConv2D: tf.getKernel("FusedConv2D", "wasm")!,
+      Conv2DBackpropInput: tf.getKernel("Conv2DBackpropInput", "wasm")!,
+      Conv2DBackpropFilter: tf.getKernel("Conv2DBackpropFilter", "wasm")!,
+    }));
+  }
+  nativeState = {
+    blas,
+    ...(blas === null ? { reason: reason ?? "no native BLAS found" } : {}),
+    dnnl,
+    ...(dnnl === null ? { dnnlReason: dnnlReason ?? "no oneDNN found" } : {}),
   };
-  for (const kernel of nativeKernels(blas, originals)) {
-    tf.unregisterKernel(kernel.kernelName, "wasm");
-    tf.registerKernel(kernel);
-  }
-  nativeState = { blas };
 }
 
 const NATIVE_PACKAGES = {

@@ -15,7 +15,8 @@ import { trainStep } from "../../models/train_step.ts";
 import { loadNativeBlas } from "../../models/_native_blas.ts";
 import { nativeKernels, type OriginalMatMulKernels } from "../../models/_native_kernels.ts";
 
-await useBackend("wasm");
+// native: false, so the originals below are the wasm backend's own kernels.
+await useBackend("wasm", { native: false });
 let reason = "";
 const blas = loadNativeBlas({ onUnavailable: (line) => (reason = line) });
 const absent = blas === null;

@@ -5,14 +5,26 @@ import assert from "node:assert/strict";
 
 Deno.test("useBackend('wasm') selects wasm with the training kernels registered", async () => {
   const chosen = await useBackend("wasm");
-  const { threads, summary, native, nativeReason: _, ...rest } = chosen;
+  const {
+    threads,
+    summary,
+    native,
+    nativeReason: _,
+    convolutions,
+    convolutionsReason: __,
+    ...rest
+  } = chosen;
   assert.ok(
     summary.startsWith(`wasm (XNNPACK SIMD, ${threads} thread${threads === 1 ? "" : "s"})`),
     summary,
   );
   assert.match(
     summary,
-    native === null ? /matrix products on XNNPACK \(.+\)$/ : /for matrix products$/,
+    native === null ? /matrix products on XNNPACK \(.+?\)/ : / for matrix products/,
+  );
+  assert.match(
+    summary,
+    convolutions === null ? /; convolutions on XNNPACK \(.+\)$/ : /oneDNN .* for convolutions$/,
   );
   assert.deepEqual(rest, { requested: "wasm", active: "wasm", fellBack: false });
   assert.ok(Number.isInteger(threads) && threads >= 1 && threads <= 4, `threads ${threads}`);
@@ -78,7 +90,15 @@ Deno.test({
       fallback: true,
       warn: (l) => lines.push(l),
     });
-    const { threads: _, summary: __, native: ___, nativeReason: ____, ...rest } = chosen;
+    const {
+      threads: _,
+      summary: __,
+      native: ___,
+      nativeReason: ____,
+      convolutions: _____,
+      convolutionsReason: ______,
+      ...rest
+    } = chosen;
     assert.deepEqual(rest, { requested: "tensorflow-gpu", active: "wasm", fellBack: true });
     assert.equal(lines.length, 1);
     assert.match(
