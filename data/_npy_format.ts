@@ -42,9 +42,13 @@ export interface DtypeInfo {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
-/** Error thrown for a malformed file (the caller's message names the path). */
-export function malformed(name: string, what: string): Error {
-  return new Error(`Cannot read ${name}: ${what}`);
+/**
+ * Error thrown for a malformed file (the caller's message names the path): a
+ * TypeError, as for any input of the wrong form, so that callers (and the
+ * fuzz tests) can tell a bad file from a failure of the reader itself.
+ */
+export function malformed(name: string, what: string): TypeError {
+  return new TypeError(`Cannot read ${name}: ${what}`);
 }
 
 /**

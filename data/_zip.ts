@@ -98,6 +98,9 @@ export function zipEntriesOf(read: ByteReader, n: number, name: string): ZipEntr
     const extraLength = view.getUint16(p + 30, true);
     const commentLength = view.getUint16(p + 32, true);
     let localHeaderOffset = view.getUint32(p + 42, true);
+    if (p + 46 + nameLength + extraLength + commentLength > cd.length) {
+      throw malformed(name, `bad zip central directory entry ${e} (it runs past the directory)`);
+    }
     const entryName = new TextDecoder().decode(cd.subarray(p + 46, p + 46 + nameLength));
     // Zip64 extended information: the 64-bit values of the fields set to 0xFFFFFFFF, in order.
     let x = p + 46 + nameLength;
@@ -107,6 +110,11 @@ export function zipEntriesOf(read: ByteReader, n: number, name: string): ZipEntr
       const size = view.getUint16(x + 2, true);
       if (id === 0x0001) {
         let q = x + 4;
+        const needed = 8 * [uncompressedSize, compressedSize, localHeaderOffset]
+          .filter((v) => v === 0xffffffff).length;
+        if (x + 4 + Math.min(size, needed) > xEnd || size < needed) {
+          throw malformed(name, `bad zip64 extra field in central directory entry ${e}`);
+        }
         if (uncompressedSize === 0xffffffff) {
           uncompressedSize = readU64(view, q, name);
           q += 8;
@@ -197,6 +205,38 @@ export function entryPayload(bytes: Uint8Array, entry: ZipEntry, name: string): 
     );
   }
   return bytes.subarray(start, end);
+}
+
+/** The most deflate can expand its input by (a run of 258-byte matches). */
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * Refuses an entry whose claimed uncompressed size its payload cannot hold:
+ * a stored member must be as long as its data, a deflated one at most 1032
+ * times it. Callers check this before allocating `uncompressedSize` bytes.
+ */
+export function checkClaimedSize(bytes: Uint8Array, entry: ZipEntry, name: string): void {
+  const what = `${name} (member ${entry.name})`;
+  const payload = entryPayload(bytes, entry, name);
+  const claimed = entry.uncompressedSize;
+  if (entry.method === 0 && claimed !== payload.length) {
+    throw malformed(
+      what,
+      `corrupt zip member: stored with ${payload.length} bytes but claims ${claimed}`,
+    );
+  }
+  if (entry.method !== 0 && entry.method !== 8) {
+    throw malformed(
+      what,
+      `unsupported zip compression method ${entry.method} (stored and deflate are)`,
+    );
+  }
+  if (entry.method === 8 && claimed > payload.length * MAX_DEFLATE_RATIO + 1024) {
+    throw malformed(
+      what,
+      `corrupt zip member: claims ${claimed} bytes from ${payload.length} deflated ones`,
+    );
+  }
 }
 
 /**

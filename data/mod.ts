@@ -3,7 +3,8 @@
  * {@link Dataset} interface minibatches are drawn from, ground-truth factor
  * data sets ({@link GroundTruthData}, {@link GroundTruthDataset}: procedural
  * dSprites and Shapes, dSprites from its original .npz), MNIST, folders of
- * images, numpy .npy/.npz readers and writers, seeded minibatches,
+ * images, numpy .npy/.npz readers and writers, CSV/TSV and JSON matrix
+ * readers (for codes saved from any language), seeded minibatches,
  * permutations and splits, and the seeded generator ({@link createRng})
  * everything samples with.
  *
@@ -48,6 +49,8 @@ export {
   loadDspritesNpz,
   type LoadDspritesNpzOptions,
 } from "./load_dsprites_npz.ts";
+export { type NumericMatrix, readCsv, type ReadCsvOptions } from "./read_csv.ts";
+export { readJsonMatrix, type ReadJsonMatrixOptions } from "./read_json_matrix.ts";
 export { type IdxArray, readIdx, type ReadIdxOptions } from "./read_idx.ts";
 export { loadMnist, type LoadMnistOptions, type MnistDataset } from "./mnist.ts";
 export {

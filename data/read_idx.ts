@@ -37,8 +37,9 @@ const TYPES = {
  * @param options Name for messages.
  * @returns The array.
  * @throws {TypeError} If `bytes` is not a Uint8Array.
- * @throws {Error} `Cannot read <name>: ...` for a bad magic number, an unknown
- *   element type, or truncated data.
+ * @throws {TypeError} `Cannot read <name>: ...` for a bad magic number, an unknown
+ *   element type, truncated data, or gzip data that inflates past what deflate
+ *   can expand the file to (1032 times its size).
  *
  * @example Two 2×2 images
  * ```ts
@@ -56,14 +57,7 @@ export async function readIdx(bytes: Uint8Array, options: ReadIdxOptions = {}): 
     throw new TypeError(`Cannot read ${name}: bytes must be a Uint8Array, got ${typeof bytes}`);
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
-        new DecompressionStream("gzip"),
-      );
-      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-    } catch (e) {
-      throw malformed(name, `corrupt gzip data (${(e as Error).message})`);
-    }
+    bytes = await gunzipCapped(bytes, name);
   }
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
     throw malformed(name, "not an IDX file (its first two bytes must be zero)");
@@ -110,4 +104,45 @@ export async function readIdx(bytes: Uint8Array, options: ReadIdxOptions = {}): 
     data = out;
   }
   return { dtype, shape, data };
+}
+
+/** The most deflate can expand its input by, plus room for a small header. */
+const MAX_RATIO = 1032;
+
+/**
+ * Inflates gzip data, refusing output past what deflate can make from this
+ * many bytes, so a corrupt or hostile file cannot claim unbounded memory.
+ */
+async function gunzipCapped(bytes: Uint8Array, name: string): Promise<Uint8Array> {
+  const cap = bytes.length * MAX_RATIO + 1024;
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
+    .pipeThrough(new DecompressionStream("gzip"))
+    .getReader() as ReadableStreamDefaultReader<Uint8Array>;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (e) {
+        throw malformed(name, `corrupt gzip data (${(e as Error).message})`);
+      }
+      if (result.done) break;
+      total += result.value.length;
+      if (total > cap) {
+        throw malformed(name, `corrupt gzip data (inflates past ${cap} bytes)`);
+      }
+      chunks.push(result.value);
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

@@ -64,7 +64,7 @@ export interface ReadNpyOptions<M extends Int64Mode = Int64Mode> {
  * @throws {TypeError} If `bytes` is not a Uint8Array, or the array's dtype is
  *   not numeric (object arrays holding pickles, strings, records): such
  *   arrays are never unpickled.
- * @throws {Error} `Cannot read <name>: ...` if the bytes are not a .npy file,
+ * @throws {TypeError} `Cannot read <name>: ...` if the bytes are not a .npy file,
  *   the header is malformed, or the data is truncated.
  * @throws {RangeError} If an int64 value is not a safe integer with `int64: "number"`.
  *

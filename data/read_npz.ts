@@ -1,5 +1,5 @@
 import { dtypeOf, malformed, parseNpyHeader } from "./_npy_format.ts";
-import { entryChunks, zipEntries } from "./_zip.ts";
+import { checkClaimedSize, entryChunks, zipEntries } from "./_zip.ts";
 import { type DataFor, type Int64Mode, type NpyArray, readNpy } from "./read_npy.ts";
 
 /** The arrays of a .npz archive; `M` is the int64 mode they were read with. */
@@ -55,8 +55,10 @@ export interface ReadNpzOptions<M extends Int64Mode = Int64Mode> {
  * @param options Name for messages, which keys, int64 handling, CRC check.
  * @returns The arrays and the skipped members.
  * @throws {TypeError} If `bytes` is not a Uint8Array or an option has the wrong type.
- * @throws {Error} `Cannot read <name>: ...` if it is not a zip archive, is
- *   truncated or corrupt, or a requested key is absent.
+ * @throws {TypeError} `Cannot read <name>: ...` if it is not a zip archive, is
+ *   truncated or corrupt (a member claiming more bytes than its compressed
+ *   data can hold is refused before anything is allocated), or a requested
+ *   key is absent.
  *
  * @example Round trip with {@link writeNpz}
  * ```ts
@@ -103,6 +105,7 @@ export async function readNpz<M extends Int64Mode = "number">(
       continue;
     }
     const what = `${name} (member ${entry.name})`;
+    checkClaimedSize(bytes, entry, name);
     const out = new Uint8Array(entry.uncompressedSize);
     let filled = 0;
     let checkedHeader = false;

@@ -16,6 +16,12 @@ export interface DciOptions {
    * @default {0}
    */
   seed?: number;
+  /**
+   * Called after each factor's classifier is fitted with the factors done and
+   * their total, for a progress display (DCI takes seconds to minutes).
+   * @default {undefined}
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Result of {@link dci}, with the settings it was computed with. */
@@ -87,7 +93,7 @@ export function dci(
   options: DciOptions = {},
 ): DciResult {
   const action = "compute DCI";
-  const { seed = 0 } = options;
+  const { seed = 0, onProgress } = options;
   checkInteger(seed, "options.seed", action, 0, 2 ** 32 - 1);
   const { train: tr, test: te } = checkSplits(train, test, action);
   const nCodes = tr.codes.d;
@@ -111,6 +117,7 @@ export function dci(
     for (let d = 0; d < nCodes; d++) importance[d][k] = Math.abs(model.importances[d]);
     trainAcc += accuracy(model.trainPredictions, yTrain);
     testAcc += accuracy(model.predict(te.codes.cols), yTest);
+    onProgress?.(k + 1, nFactors);
   }
   return {
     disentanglement: disentanglementFromImportance(importance),

@@ -22,6 +22,16 @@ export interface ExplicitnessResult {
   readonly numTest: number;
 }
 
+/** Options of {@link explicitness}. */
+export interface ExplicitnessOptions {
+  /**
+   * Called after each factor's classifier is fitted with the factors done and
+   * their total, for a progress display.
+   * @default {undefined}
+   */
+  onProgress?: (done: number, total: number) => void;
+}
+
 const C = 1;
 
 /**
@@ -57,11 +67,14 @@ const C = 1;
  *
  * @param train Codes and factors (any finite numbers, categories) the classifiers are fitted on.
  * @param test Codes and factors (any finite numbers, categories) the ROC-AUC is measured on.
+ * @param options See {@link ExplicitnessOptions}.
  */
 export function explicitness(
   train: CodesAndFactors,
   test: CodesAndFactors,
+  options: ExplicitnessOptions = {},
 ): ExplicitnessResult {
+  const { onProgress } = options;
   const action = "compute explicitness";
   const { train: tr, test: te } = checkSplits(train, test, action);
   const nCodes = tr.codes.d;
@@ -101,6 +114,7 @@ export function explicitness(
     perFactor.push(
       rocAucOneVsRest(model.predictProba(xTest), yTest, classes.length, what, "test", action),
     );
+    onProgress?.(k + 1, nFactors);
   }
   const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
   return {

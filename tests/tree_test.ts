@@ -440,3 +440,12 @@ Deno.test("readImports reads code imports only, with re-exports, dynamic and typ
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("fast-check (the readers' fuzzing) stays out of the published code: only bench/ and tests/ import it", async () => {
+  const files = await sourceFiles(repo, SOURCES);
+  const edges = await readImports(repo, files);
+  const users = edges.filter((e) => e.kind === "package" && e.to === "fast-check")
+    .map((e) => e.from);
+  assert.ok(users.includes("bench/fuzz_readers.ts"), `fast-check users: ${users.join(", ")}`);
+  assert.deepEqual(users.filter((f) => !f.startsWith("bench/")), []);
+});

@@ -1,0 +1,50 @@
+// The table `deno task score` prints: what was scored, every headline score,
+// the per-factor scores, and the metrics that failed or could not be computed.
+import type { ScoreResult } from "./run_score.ts";
+
+const format = (name: string, v: number) => name === "activeUnits" ? String(v) : v.toFixed(4);
+
+/** Per-factor arrays worth a row each: the metric's name and where its array is. */
+const PER_FACTOR: readonly [string, string][] = [
+  ["mig", "perFactor"],
+  ["posteriorMig", "perFactor"],
+  ["explicitness", "perFactor"],
+];
+
+/** The readable table of a score's results, as lines. */
+export function formatTable(result: ScoreResult): string {
+  const lines = [
+    `scored ${result.rows} rows: ${result.codeDims} code dimensions, ${result.factorCount} factors (fit/test split ${result.split.train}/${result.split.test}, ${result.split.kind})`,
+    "",
+    `${"metric".padEnd(36)} score`,
+    `${"-".repeat(36)} ------`,
+  ];
+  for (const [name, value] of Object.entries(result.scores)) {
+    lines.push(`${name.padEnd(36)} ${format(name, value)}`);
+  }
+  const rows: string[] = [];
+  for (const [metric, key] of PER_FACTOR) {
+    const outcome = result.details[metric];
+    if (!outcome || !("result" in outcome)) continue;
+    const values = (outcome.result as Record<string, unknown>)[key];
+    if (!Array.isArray(values)) continue;
+    rows.push(
+      `${metric.padEnd(14)} ${values.map((v: number) => v.toFixed(3).padStart(7)).join(" ")}`,
+    );
+  }
+  if (rows.length > 0) {
+    const factors = Array.from({ length: result.factorCount }, (_, k) => `f${k}`.padStart(7));
+    lines.push("", `${"per factor".padEnd(14)} ${factors.join(" ")}`, ...rows);
+  }
+  const failed = Object.entries(result.details).filter(([, o]) => "error" in o);
+  if (failed.length > 0) {
+    lines.push("", "failed:");
+    for (const [name, o] of failed) lines.push(`  ${name}: ${(o as { error: string }).error}`);
+  }
+  const missing = Object.entries(result.notComputed);
+  if (missing.length > 0) {
+    lines.push("", "not computed:");
+    for (const [name, why] of missing) lines.push(`  ${name}: ${why}`);
+  }
+  return lines.join("\n");
+}
