@@ -101,28 +101,39 @@ function residuals(
   for (let i = 0; i < y.length; i++) residual[i] = (y[i] === cls ? 1 : 0) - prob[i * m + out];
 }
 
+// Sorted rows are stored as tagged row indices: bit 31 (the sign) marks a row
+// whose value has a near-tie, i.e. lies in a run of the feature's sorted
+// values with consecutive gaps ≤ FEATURE_THRESHOLD that holds at least two
+// rows. Two rows of different runs always differ by more than the threshold
+// (some gap between them does, and the values are sorted), so the value test
+// of a boundary is needed only when both rows are tagged, and a node's
+// rows need no copy of their values.
+const ROW = 0x7fffffff;
+
 /**
  * Best threshold of one feature within the segment [st, en) of its sorted
- * rows: writes [proxy, threshold] into `out` and returns whether a boundary
- * exists. `total` is the node's residual sum.
+ * tagged rows: returns the position p of the first row right of the best
+ * boundary (−1 if the segment holds no boundary) and writes its proxy into
+ * `out[0]`. `total` is the node's residual sum.
  */
 function scanFeature(
   rows: Int32Array,
-  vals: Float64Array,
+  col: Float64Array,
   residual: Float64Array,
   st: number,
   en: number,
   total: number,
   out: Float64Array,
-): boolean {
+): number {
   const m = en - st;
   let best = -Infinity;
   let bestPos = -1;
-  let sl = residual[rows[st]];
-  let prev = vals[st];
+  let prev = rows[st];
+  let sl = residual[prev & ROW];
   for (let p = st + 1; p < en; p++) {
-    const v = vals[p];
-    if (v > prev + FEATURE_THRESHOLD) {
+    const e = rows[p];
+    const i = e & ROW;
+    if ((e & prev) >= 0 || col[i] > col[prev & ROW] + FEATURE_THRESHOLD) {
       // n_R·s_L − n_L·s_R = m·s_L − n_L·total; proxy = diff² / (n_L·n_R),
       // compared without dividing (n_L·n_R > 0) and divided only on a win.
       const nL = p - st;
@@ -133,71 +144,125 @@ function scanFeature(
         bestPos = p;
       }
     }
-    prev = v;
-    sl += residual[rows[p]];
+    prev = e;
+    sl += residual[i];
   }
-  if (bestPos < 0) return false;
-  const lo = vals[bestPos - 1];
-  const hi = vals[bestPos];
-  let thr = (lo + hi) / 2;
-  if (thr >= hi || !Number.isFinite(thr)) thr = lo;
   out[0] = best;
-  out[1] = thr;
-  return true;
+  return bestPos;
 }
 
-/** Stable partition of [st, en): rows with goLeft first; returns the split point. */
+/**
+ * {@link scanFeature} of two features over the same segment in one loop: the
+ * two running sums are independent chains of additions, which the processor
+ * overlaps. Writes [proxyA, posA, proxyB, posB] into `out`.
+ */
+function scanPair(
+  rowsA: Int32Array,
+  colA: Float64Array,
+  rowsB: Int32Array,
+  colB: Float64Array,
+  residual: Float64Array,
+  st: number,
+  en: number,
+  total: number,
+  out: Float64Array,
+): void {
+  const m = en - st;
+  let bestA = -Infinity;
+  let bestB = -Infinity;
+  let posA = -1;
+  let posB = -1;
+  let prevA = rowsA[st];
+  let prevB = rowsB[st];
+  let slA = residual[prevA & ROW];
+  let slB = residual[prevB & ROW];
+  for (let p = st + 1; p < en; p++) {
+    const nL = p - st;
+    const q = nL * (m - nL);
+    const nLTotal = nL * total;
+    const eA = rowsA[p];
+    const iA = eA & ROW;
+    if ((eA & prevA) >= 0 || colA[iA] > colA[prevA & ROW] + FEATURE_THRESHOLD) {
+      const diff = m * slA - nLTotal;
+      if (diff * diff > bestA * q) {
+        bestA = diff * diff / q;
+        posA = p;
+      }
+    }
+    const eB = rowsB[p];
+    const iB = eB & ROW;
+    if ((eB & prevB) >= 0 || colB[iB] > colB[prevB & ROW] + FEATURE_THRESHOLD) {
+      const diff = m * slB - nLTotal;
+      if (diff * diff > bestB * q) {
+        bestB = diff * diff / q;
+        posB = p;
+      }
+    }
+    prevA = eA;
+    prevB = eB;
+    slA += residual[iA];
+    slB += residual[iB];
+  }
+  out[0] = bestA;
+  out[1] = posA;
+  out[2] = bestB;
+  out[3] = posB;
+}
+
+/**
+ * Stable partition of the segment [st, en) of tagged `rows` into `to`: rows
+ * with goLeft first. `tmp` is scratch of at least en − st entries.
+ */
 function partition(
   rows: Int32Array,
-  vals: Float64Array,
+  to: Int32Array,
   st: number,
   en: number,
   goLeft: Uint8Array,
-  tmpRows: Int32Array,
-  tmpVals: Float64Array,
-): number {
-  let w = st;
+  tmp: Int32Array,
+): void {
+  // Branch-free: every row is written at the left cursor and into `tmp`, and
+  // only the matching cursor advances; the right rows are copied after.
+  let wl = st;
   let r = 0;
-  // Branch-free: every row is written to both places (w ≤ p, so nothing
-  // unread is overwritten) and only the matching cursor advances.
   for (let p = st; p < en; p++) {
-    const i = rows[p];
-    const v = vals[p];
-    const g = goLeft[i];
-    rows[w] = i;
-    vals[w] = v;
-    tmpRows[r] = i;
-    tmpVals[r] = v;
-    w += g;
+    const e = rows[p];
+    const g = goLeft[e & ROW];
+    to[wl] = e;
+    tmp[r] = e;
+    wl += g;
     r += 1 - g;
   }
-  for (let q = 0; q < r; q++) {
-    rows[w + q] = tmpRows[q];
-    vals[w + q] = tmpVals[q];
-  }
-  return w;
+  to.set(tmp.subarray(0, r), wl);
 }
 
-/** Marks the rows of [st, en) going left (col ≤ thr) and moves them to their children. */
+/**
+ * Marks the rows of the split node `node` going left and moves them to their
+ * children. `rows` is the node's segment [st, en) sorted by the split feature,
+ * whose rows left of the threshold are exactly [st, pos).
+ */
 function route(
   rows: Int32Array,
   st: number,
+  pos: number,
   en: number,
-  col: Float64Array,
-  thr: number,
   node: number,
   goLeft: Uint8Array,
   nodeOf: Int32Array,
 ): void {
-  for (let p = st; p < en; p++) {
-    const i = rows[p];
-    const left = col[i] <= thr;
-    goLeft[i] = left ? 1 : 0;
-    nodeOf[i] = left ? 2 * node + 1 : 2 * node + 2;
+  for (let p = st; p < pos; p++) {
+    const i = rows[p] & ROW;
+    goLeft[i] = 1;
+    nodeOf[i] = 2 * node + 1;
+  }
+  for (let p = pos; p < en; p++) {
+    const i = rows[p] & ROW;
+    goLeft[i] = 0;
+    nodeOf[i] = 2 * node + 2;
   }
 }
 
-/** Sum and sum of squares of the residuals of the rows in [st, en). */
+/** Sum and sum of squares of the residuals of the tagged rows in [st, en). */
 function segmentMoments(
   rows: Int32Array,
   residual: Float64Array,
@@ -208,7 +273,7 @@ function segmentMoments(
   let s = 0;
   let ss = 0;
   for (let p = st; p < en; p++) {
-    const r = residual[rows[p]];
+    const r = residual[rows[p] & ROW];
     s += r;
     ss += r * r;
   }
@@ -263,14 +328,18 @@ export function fitGradientBoosting(
   const perStage = k === 2 ? 1 : k;
   const rng = metricRng(seed);
 
-  // Presort every feature once.
+  // Presort every feature once, tagging the rows with near-ties.
   const orders: Int32Array[] = [];
-  const sortedValues: Float64Array[] = [];
   for (let j = 0; j < d; j++) {
     const col = cols[j];
     const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => col[a] - col[b]);
+    for (let p = 0; p + 1 < n; p++) {
+      if (col[order[p + 1] & ROW] <= col[order[p] & ROW] + FEATURE_THRESHOLD) {
+        order[p] |= ~ROW;
+        order[p + 1] |= ~ROW;
+      }
+    }
     orders.push(order);
-    sortedValues.push(Float64Array.from(order, (i) => col[i]));
   }
 
   // Initial raw scores from the class priors.
@@ -297,27 +366,38 @@ export function fitGradientBoosting(
   const treeImportance = new Float64Array(d);
   let splittingTrees = 0;
 
-  // Work arrays. idx[j] and val[j] hold the rows of feature j sorted by value
-  // within each node: the rows of a node are the segment [segStart, segEnd)
-  // of every feature, so a node's thresholds are scanned sequentially.
+  // Work arrays. At every depth the rows of feature j are sorted by value
+  // within each node, and a node's rows are the same segment [segStart,
+  // segEnd) of every feature, so its thresholds are scanned sequentially. The
+  // root reads the presorted orders; each depth partitions its split nodes
+  // into the other of two buffers.
   const prob = new Float64Array(n * perStage);
   const residual = new Float64Array(n);
   const nodeOf = new Int32Array(n);
   const goLeft = new Uint8Array(n);
-  const idx = orders.map((o) => new Int32Array(o.length));
-  const val = sortedValues.map((v) => new Float64Array(v.length));
-  const tmpIdx = new Int32Array(n);
-  const tmpVal = new Float64Array(n);
+  const buffers = [0, 1].map(() => orders.map(() => new Int32Array(n)));
+  const tmp = new Int32Array(n);
   const segStart = new Int32Array(maxNodes);
   const segEnd = new Int32Array(maxNodes);
   const rank = new Int32Array(d);
-  const scratch = new Float64Array(2);
+  const scratch = new Float64Array(4);
+  const candidates = new Int32Array(d);
+  const featProxy = new Float64Array(d);
+  const featPos = new Int32Array(d);
   const leafNum = new Float64Array(maxNodes);
   const leafDen = new Float64Array(maxNodes);
   const factor = k === 2 ? 1 : (k - 1) / k;
 
-  /** Grows the split of node `a`, or leaves it a leaf; returns whether it split. */
-  const splitNode = (a: number, tOff: number, partitionChildren: boolean): boolean => {
+  /**
+   * Grows the split of node `a` from the sorted rows `idx` of its depth into
+   * `to` when given, or leaves it a leaf; returns whether it split.
+   */
+  const splitNode = (
+    a: number,
+    tOff: number,
+    idx: Int32Array[],
+    to: Int32Array[] | null,
+  ): boolean => {
     const st = segStart[a];
     const en = segEnd[a];
     const m = en - st;
@@ -335,29 +415,53 @@ export function fitGradientBoosting(
       rank[j] = rank[r];
       rank[r] = tmp;
     }
+    // Scan the features that are not constant in this node, two at a time.
+    let nc = 0;
+    for (let j = 0; j < d; j++) {
+      const rows = idx[j];
+      const col = cols[j];
+      if (col[rows[en - 1] & ROW] > col[rows[st] & ROW] + FEATURE_THRESHOLD) candidates[nc++] = j;
+    }
+    let c = 0;
+    for (; c + 1 < nc; c += 2) {
+      const ja = candidates[c];
+      const jb = candidates[c + 1];
+      scanPair(idx[ja], cols[ja], idx[jb], cols[jb], residual, st, en, total, scratch);
+      featProxy[ja] = scratch[0];
+      featPos[ja] = scratch[1];
+      featProxy[jb] = scratch[2];
+      featPos[jb] = scratch[3];
+    }
+    if (c < nc) {
+      const j = candidates[c];
+      featPos[j] = scanFeature(idx[j], cols[j], residual, st, en, total, scratch);
+      featProxy[j] = scratch[0];
+    }
     let best = -Infinity;
     let bestF = -1;
-    let bestThr = 0;
-    for (let j = 0; j < d; j++) {
-      const vals = val[j];
-      if (vals[en - 1] <= vals[st] + FEATURE_THRESHOLD) continue; // constant in this node
-      if (!scanFeature(idx[j], vals, residual, st, en, total, scratch)) continue;
-      const proxy = scratch[0];
+    for (let c = 0; c < nc; c++) {
+      const j = candidates[c];
+      if (featPos[j] < 0) continue;
+      const proxy = featProxy[j];
       if (proxy > best || (proxy === best && rank[j] < rank[bestF])) {
         best = proxy;
         bestF = j;
-        bestThr = scratch[1];
       }
     }
     if (bestF < 0) return false;
+    const pos = featPos[bestF];
+    const lo = cols[bestF][idx[bestF][pos - 1] & ROW];
+    const hi = cols[bestF][idx[bestF][pos] & ROW];
+    let thr = (lo + hi) / 2;
+    if (thr >= hi || !Number.isFinite(thr)) thr = lo;
     treeFeature[tOff + a] = bestF;
-    treeThreshold[tOff + a] = bestThr;
+    treeThreshold[tOff + a] = thr;
     // Squared-error decrease n·MSE − n_L·MSE_L − n_R·MSE_R equals proxy / n.
     treeImportance[bestF] += best / m;
-    route(idx[0], st, en, cols[bestF], bestThr, a, goLeft, nodeOf);
-    let mid = st;
-    if (partitionChildren) {
-      for (let j = 0; j < d; j++) mid = partition(idx[j], val[j], st, en, goLeft, tmpIdx, tmpVal);
+    route(idx[bestF], st, pos, en, a, goLeft, nodeOf);
+    const mid = pos;
+    if (to !== null) {
+      for (let j = 0; j < d; j++) partition(idx[j], to[j], st, en, goLeft, tmp);
     }
     segStart[2 * a + 1] = st;
     segEnd[2 * a + 1] = mid;
@@ -373,23 +477,22 @@ export function fitGradientBoosting(
       const tOff = (stage * perStage + out) * maxNodes;
       nodeOf.fill(0);
       treeImportance.fill(0);
-      for (let j = 0; j < d; j++) {
-        idx[j].set(orders[j]);
-        val[j].set(sortedValues[j]);
-      }
       segStart[0] = 0;
       segEnd[0] = n;
       let splits = 0;
       let frontier = [0];
+      let idx: Int32Array[] = orders;
       for (let level = 0; level < maxDepth && frontier.length > 0; level++) {
         const next: number[] = [];
         const deeper = level + 1 < maxDepth;
+        const to = buffers[level % 2];
         for (const a of frontier) {
-          if (!splitNode(a, tOff, deeper)) continue;
+          if (!splitNode(a, tOff, idx, deeper ? to : null)) continue;
           splits++;
           if (deeper) next.push(2 * a + 1, 2 * a + 2);
         }
         frontier = next;
+        idx = to;
       }
       if (splits > 0) {
         splittingTrees++;

@@ -10,7 +10,7 @@
  * | ---------------------------------------- | ------------------------------- |
  * | `mig`, `mic`, `modularity`, `dcimig`, `jemmig`, `mutualInfoMatrix` | codes, factors (histogram MI) |
  * | `posteriorMig`                           | posterior mean/log-variance, factors |
- * | `sap`, `dci`, `explicitness`, `downstreamTask` | train and test `{ codes, factors }` |
+ * | `sap`, `dci` (`dciAsync` on Workers), `explicitness`, `downstreamTask` | train and test `{ codes, factors }` |
  * | `dciFromImportance`, `modularityFromMutualInfo` | your own `[D][K]` importance / MI matrix |
  * | `betaVaeScore`, `factorVaeScore`         | a ground-truth data set and an encoder |
  * | `irs`, `activeUnits`, `udr`, `spearmanCorrelation` | codes (and factors for IRS) |
@@ -51,6 +51,7 @@ export * from "./irs.ts";
 export * from "./active_units.ts";
 export * from "./sap.ts";
 export * from "./dci.ts";
+export * from "./dci_async.ts";
 export * from "./dci_from_importance.ts";
 export * from "./explicitness.ts";
 export * from "./downstream_task.ts";
