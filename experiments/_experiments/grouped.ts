@@ -14,6 +14,7 @@ import { plannedRun, tag, type TrainingSettings, trainingValues, weighted } from
 import { formatSpread, spread } from "./stats.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
 import { withModel } from "./with_model.ts";
+import { GROUND_TRUTH_DATASETS } from "../_train/make_dataset.ts";
 
 /** One model of the comparison. */
 export interface GroupedModel {
@@ -51,7 +52,7 @@ export const grouped: ExperimentDefinition<GroupedSettings> = {
     "histograms, per seed and its mean), the reconstruction loss per image, and the Mutual " +
     "Information Concentration of each factor in the first three latents, MIC(f, S) = " +
     "(Σ_{n∈S} I(d_n, f) − Σ_{n∉S} I(d_n, f)) / H(f).",
-  dataChoices: ["dsprites", "dsprites-npz"],
+  dataChoices: GROUND_TRUTH_DATASETS,
   provenance:
     "Paper preset: 6 latents, groups 3 + 3, Grouped-VAE β = 1 against β-VAE β ∈ {1, 5, 10}, " +
     "the Locatello et al. MLP (encoder 1200-1200 ReLU, decoder 1200-1200-1200 tanh), Adam " +

@@ -3,12 +3,12 @@
 import { splitIndices } from "../../data/split_indices.ts";
 import type { Dataset } from "../../data/dataset.ts";
 import type { Observations } from "../../data/ground_truth_data.ts";
-import { makeDataset } from "../_train/make_dataset.ts";
+import { datasetUsesSeed, makeDataset } from "../_train/make_dataset.ts";
 import type { TrainConfig } from "../_train/options.ts";
 
 const datasets = new Map<string, Promise<Dataset>>();
 
-/** The run's data set (built once per distinct data option). */
+/** The run's data set (built once per distinct data option, and seed where it decides the images). */
 export function datasetOf(config: TrainConfig): Promise<Dataset> {
   const key = JSON.stringify([
     config.data,
@@ -17,6 +17,8 @@ export function datasetOf(config: TrainConfig): Promise<Dataset> {
     config.channels,
     config.crops,
     config.factorSizes,
+    // The procedural variants' images follow the run's seed; other data sets are shared.
+    datasetUsesSeed(config.data) ? config.seed : 0,
   ]);
   let d = datasets.get(key);
   if (!d) {

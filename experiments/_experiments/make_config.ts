@@ -12,6 +12,7 @@ const DIRECT = [
   "steps",
   "data",
   "dataPath",
+  "factorSizes",
   "imageSize",
   "channels",
   "crops",

@@ -2,7 +2,8 @@
 // experiment folder goes, and the changes that apply to every run.
 import { parseArgs } from "node:util";
 import { CliError } from "../_train/cli_error.ts";
-import { BACKENDS, DATASETS } from "../_train/options.ts";
+import { BACKENDS, DATASETS, OPTIONS, readTrainFlag } from "../_train/options.ts";
+import { dataPathHelp, datasetHelp, datasetNeedsPath } from "../_train/make_dataset.ts";
 import { EXPERIMENTS } from "./registry.ts";
 import { type PresetName, PRESETS, type RunOverrides } from "./types.ts";
 
@@ -62,8 +63,9 @@ const OPTION_HELP: [string, string][] = [
     "--out DIR",
     "folder of experiment folders; this one is DIR/NAME-PRESET (default runs/experiments)",
   ],
-  ["--data NAME", `data set, where the experiment allows a choice (${DATASETS.join(", ")})`],
-  ["--data-path PATH", "file or folder of the data (image-folder, dsprites-npz, mnist IDX folder)"],
+  ["--data NAME", `${datasetHelp()}; each experiment's choices are listed above`],
+  ["--data-path PATH", dataPathHelp()],
+  ["--factor-sizes LIST", OPTIONS["factor-sizes"].help],
   ["--image-size N", "image side for image-folder and shapes"],
   ["--channels 1|3", "image-folder: grey or RGB"],
   ["--crops FILE", "image-folder: crop boxes (e.g. Stanford Dogs' bounding boxes)"],
@@ -124,6 +126,7 @@ export function parseExperimentArgs(args: string[]): ExperimentArgs {
         out: { type: "string", default: "runs/experiments" },
         data: { type: "string" },
         "data-path": { type: "string" },
+        "factor-sizes": { type: "string" },
         crops: { type: "string" },
         likelihood: { type: "string" },
         backend: { type: "string" },
@@ -236,10 +239,11 @@ export function parseExperimentArgs(args: string[]): ExperimentArgs {
     overrides.backend = v.backend as RunOverrides["backend"];
   }
   if (v["data-path"] !== undefined) overrides.dataPath = v["data-path"] as string;
+  if (v["factor-sizes"] !== undefined) {
+    overrides.factorSizes = readTrainFlag("factor-sizes", v["factor-sizes"] as string) as number[];
+  }
   if (v.crops !== undefined) overrides.crops = v.crops as string;
-  if (
-    (overrides.data === "image-folder" || overrides.data === "dsprites-npz") && !overrides.dataPath
-  ) {
+  if (overrides.data !== undefined && datasetNeedsPath(overrides.data) && !overrides.dataPath) {
     throw new CliError(`Cannot read the options: --data ${overrides.data} needs --data-path`);
   }
   const patch = parsePatch(many.set ?? []);
@@ -378,7 +382,10 @@ export function experimentHelp(): string {
     "       deno task experiment NAME --emit slurm|k8s",
     "",
     "Experiments:",
-    ...Object.values(EXPERIMENTS).map((e) => `  ${e.name.padEnd(12)} ${e.title}`),
+    ...Object.values(EXPERIMENTS).flatMap((e) => [
+      `  ${e.name.padEnd(12)} ${e.title}`,
+      `  ${"".padEnd(12)} data: ${e.dataChoices.join(", ")} (default ${e.dataChoices[0]})`,
+    ]),
     "",
     "Options:",
     ...OPTION_HELP.map(([flag, text]) => `  ${flag.padEnd(24)} ${text}`),

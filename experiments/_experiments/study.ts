@@ -23,6 +23,7 @@ import { plannedRun, tag, type TrainingSettings, trainingValues } from "./make_c
 import type { ExperimentDefinition, FinishedRun, PlannedRun, ReportBlock } from "./types.ts";
 import { betweenShare } from "./stats.ts";
 import { withModel } from "./with_model.ts";
+import { GROUND_TRUTH_DATASETS } from "../_train/make_dataset.ts";
 
 /** Settings of the study. */
 export interface StudySettings extends Omit<TrainingSettings, "seed"> {
@@ -91,7 +92,7 @@ export const study: ExperimentDefinition<StudySettings> = {
     "score's distribution per method, the Spearman rank correlation between the scores, the " +
     "share of each score's variance the hyper-parameter explains (the rest is the seed's), " +
     "and how UDR ranks the runs against the supervised scores.",
-  dataChoices: ["dsprites", "dsprites-npz", "shapes"],
+  dataChoices: GROUND_TRUTH_DATASETS,
   provenance:
     "Paper preset: the six methods and their six values each (β-VAE β ∈ {1, 2, 4, 6, 8, 16}; " +
     "AnnealedVAE C_max ∈ {5, 10, 25, 50, 75, 100} with γ = 1000 and C reached after 100 000 " +

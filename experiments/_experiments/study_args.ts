@@ -43,6 +43,9 @@ export function studyArgs(study: StudyIdentity): string[] {
   for (const [flag, key] of Object.entries(strings)) {
     if (o[key] !== undefined) args.push(`--${flag}`, String(o[key]));
   }
+  if (study.overrides.factorSizes !== undefined) {
+    args.push("--factor-sizes", study.overrides.factorSizes.join(","));
+  }
   for (const [key, value] of Object.entries(study.patch)) {
     args.push("--set", `${key}=${JSON.stringify(value)}`);
   }

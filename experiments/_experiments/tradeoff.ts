@@ -2,7 +2,7 @@
 // β-TCVAE for β ∈ {1, 3, 6} with one convolutional architecture, Adam and
 // batches of 64; for each configuration the epoch with the lowest validation
 // loss and, at that epoch, the validation loss and its components (Table 1).
-import { makeDataset } from "../_train/make_dataset.ts";
+import { GROUND_TRUTH_DATASETS, makeDataset } from "../_train/make_dataset.ts";
 import { writeCsv } from "./data_files.ts";
 import { chartFigure } from "./figures.ts";
 import { heldOutObservations } from "./held_out.ts";
@@ -65,7 +65,7 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
     "(estimated with minibatch stratified sampling). The paper trained on cropped Stanford Dogs; " +
     "procedural dSprites is the default here and any folder of images can be given with " +
     "`--data image-folder --data-path DIR` (with `--crops FILE` for bounding boxes).",
-  dataChoices: ["dsprites", "image-folder", "dsprites-npz", "shapes"],
+  dataChoices: ["dsprites", "image-folder", ...GROUND_TRUTH_DATASETS.slice(1)],
   provenance:
     "Paper preset: β ∈ {1, 3, 6}, both objectives, the seed-000 architecture, Adam, batch 64 and " +
     "50 epochs are the paper's; on dSprites an epoch is a seeded subset of 12 000 images (the size " +
@@ -115,6 +115,7 @@ export const tradeoff: ExperimentDefinition<TradeoffSettings> = {
       imageSize: context.overrides.imageSize ?? 64,
       channels: context.overrides.channels ?? 3,
       crops: context.overrides.crops ?? "",
+      factorSizes: context.overrides.factorSizes,
     });
     const validationFraction = Math.min(0.5, s.validationSize / probe.size);
     const available = probe.size - Math.round(validationFraction * probe.size);

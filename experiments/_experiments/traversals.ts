@@ -27,6 +27,7 @@ import { readLog } from "./read_log.ts";
 import { reconstructionFigure } from "./reconstruction_figure.ts";
 import type { ExperimentDefinition, ReportBlock } from "./types.ts";
 import { withModel } from "./with_model.ts";
+import { GROUND_TRUTH_DATASETS } from "../_train/make_dataset.ts";
 
 /** Settings of the traversals experiment. */
 export interface TraversalSettings extends TrainingSettings {
@@ -58,7 +59,7 @@ export const traversals: ExperimentDefinition<TraversalSettings> = {
     "per latent, one column per sample from the prior; every frame moves that row's latent " +
     "from −range to range). The notebook used CelebA; dSprites is the default here and a " +
     "folder of face images can be given with `--data image-folder --data-path DIR`.",
-  dataChoices: ["dsprites", "image-folder", "dsprites-npz", "shapes"],
+  dataChoices: ["dsprites", "image-folder", ...GROUND_TRUTH_DATASETS.slice(1)],
   provenance:
     "Paper preset: β ∈ {0.1, 1, 2, 10}, 6 latents, the Burgess/Higgins architecture and 64×64 " +
     "images are the notebook's; its animation sweeps from −1 to 1. It does not give the " +

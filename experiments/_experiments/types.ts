@@ -18,6 +18,8 @@ export interface RunOverrides {
   /** Data set and where it is. */
   data?: TrainConfig["data"];
   dataPath?: string;
+  /** The factor grid of a file holding part of a data set (mpi3d, shapes3d, cars3d). */
+  factorSizes?: number[];
   imageSize?: number;
   channels?: number;
   crops?: string;

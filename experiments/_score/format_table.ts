@@ -36,6 +36,10 @@ export function formatTable(result: ScoreResult): string {
     const factors = Array.from({ length: result.factorCount }, (_, k) => `f${k}`.padStart(7));
     lines.push("", `${"per factor".padEnd(14)} ${factors.join(" ")}`, ...rows);
   }
+  const notes = Object.values(result.details).flatMap((o) =>
+    "notes" in o && o.notes ? Object.values(o.notes) : []
+  );
+  if (notes.length > 0) lines.push("", "left out:", ...notes.map((note) => `  ${note}`));
   const failed = Object.entries(result.details).filter(([, o]) => "error" in o);
   if (failed.length > 0) {
     lines.push("", "failed:");

@@ -19,8 +19,14 @@ import {
   unsupervisedScores,
 } from "../../metrics/mod.ts";
 
-/** One metric's outcome: its full result, or why it could not be computed. */
-export type MetricOutcome = { result: unknown; seconds: number } | { error: string };
+/**
+ * One metric's outcome: its full result (with `notes` on the headline numbers
+ * left out of the scores because they are not finite, each saying why), or
+ * why it could not be computed.
+ */
+export type MetricOutcome =
+  | { result: unknown; seconds: number; notes?: Record<string, string> }
+  | { error: string };
 
 /** What a metric can read, by kind; a kind is missing when the data set cannot provide it. */
 export interface MetricInputs {
@@ -71,6 +77,11 @@ interface MetricEntry<K extends keyof MetricInputs, R> {
   optIn?: boolean;
   /** The numbers of its result that go into `scores`. */
   headline: (result: R, input: MetricInputs[K]) => Record<string, number>;
+  /**
+   * Why a headline number came out ±Infinity or NaN (it is then left out of
+   * `scores` with this reason in the outcome's `notes`, never written as null).
+   */
+  notFinite?: (key: string, result: R, input: MetricInputs[K]) => string;
 }
 
 /** A table entry with its types checked, ready to run on whatever inputs exist. */
@@ -95,7 +106,20 @@ function metric<K extends keyof MetricInputs, R>(entry: MetricEntry<K, R>): Fina
       const input = inputs[entry.needs];
       if (input === undefined || (entry.applies && !entry.applies(input))) return;
       const result = await timed(entry.name, into, () => entry.compute(input, context));
-      if (result !== undefined) Object.assign(into.scores, entry.headline(result, input));
+      if (result === undefined) return;
+      const notes: Record<string, string> = {};
+      for (const [key, value] of Object.entries(entry.headline(result, input))) {
+        if (Number.isFinite(value)) {
+          into.scores[key] = value;
+          continue;
+        }
+        const why = entry.notFinite?.(key, result, input);
+        notes[key] = `${key} is ${value}${why ? ` (${why})` : ""}, so it is left out of the scores`;
+        into.log(`metric ${notes[key]}`);
+      }
+      if (Object.keys(notes).length > 0) {
+        Object.assign(into.details[entry.name], { notes });
+      }
     },
   };
 }
@@ -111,6 +135,14 @@ const FINAL_METRICS: readonly FinalMetric[] = [
       gaussianWassersteinCorrelationNorm: r.gaussianWassersteinCorrelationNorm,
       mutualInfoScore: r.mutualInfoScore,
     }),
+    // Only the total correlation can be infinite: log det of a singular covariance.
+    notFinite: (_key, r) => {
+      const varying = r.covariance.filter((row, i) => row[i] > 0).length;
+      return r.samples <= varying
+        ? `the covariance of ${r.samples} codes with ${varying} varying dimensions is singular: ` +
+          `it needs more samples than dimensions`
+        : "the codes' covariance is singular: a code dimension is a linear combination of others";
+    },
   }),
   metric({
     name: "mig",

@@ -16,7 +16,13 @@ import {
 } from "../../models/list_objectives.ts";
 import { BACKEND_NAMES } from "../../models/use_backend.ts";
 import { CliError } from "./cli_error.ts";
-import { datasetNeedsPath, DATASETS } from "./make_dataset.ts";
+import {
+  dataPathHelp,
+  datasetHelp,
+  datasetNeedsPath,
+  DATASETS,
+  SEEDED_DATASETS,
+} from "./make_dataset.ts";
 
 type Kind = "string" | "number" | "integer" | "boolean" | "list";
 
@@ -47,15 +53,13 @@ export const OPTIONS = {
     kind: "string",
     default: "dsprites",
     choices: DATASETS,
-    help:
-      "data set: procedural dSprites, the original dSprites .npz, seed-001 Shapes, MNIST, or a folder of images",
+    help: datasetHelp(),
     affectsTraining: true,
   },
   "data-path": {
     kind: "string",
     default: "",
-    help:
-      "file or folder for dsprites-npz (the .npz), mnist (IDX folder; default the bundled 10 000 digits), image-folder",
+    help: dataPathHelp(),
     affectsTraining: true,
   },
   "image-size": {
@@ -140,7 +144,9 @@ export const OPTIONS = {
     kind: "integer",
     default: 0,
     min: 0,
-    help: "seed of weights, shuffling and noise (same seed, same run)",
+    help: `seed of weights, shuffling and noise, and of the nuisance of ${
+      SEEDED_DATASETS.join(", ")
+    } (same seed, same run)`,
     affectsTraining: true,
   },
   "validation-fraction": {
@@ -379,6 +385,15 @@ function coerce(flag: string, spec: OptionSpec, raw: unknown, source: string): u
       return v;
     }
   }
+}
+
+/**
+ * The text of one flag read as `deno task train` reads it (its kind, choices
+ * and minimum; a CliError naming `--flag` otherwise), for the command lines
+ * that hand the option on to their runs (`deno task experiment`).
+ */
+export function readTrainFlag(flag: OptionName, raw: string): unknown {
+  return coerce(flag, OPTIONS[flag], raw, "flag");
 }
 
 /** Where an option's value came from, for error messages: the flag, or a file's key. */

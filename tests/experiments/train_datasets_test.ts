@@ -1,9 +1,8 @@
-// `deno task train` on the data sets read from files (the shared fixtures) and
-// the procedural dSprites variants: 2 steps write a complete run folder, and
-// metrics that cannot work on a few dozen images say so in the summary.
+// `deno task train` on the procedural dSprites variants (2 steps write a
+// complete run folder), and SmallNORB / Cars3D folders without their files
+// (one error line). The shared fixtures are trained in train_fixtures_test.ts.
 import assert from "node:assert/strict";
 import { assertOneLineError, runScript } from "../_helpers/cli.ts";
-import { SHARED_DATASETS, sharedFixturesPresent } from "../_helpers/norb_mat.ts";
 import * as pngjs from "pngjs";
 
 const TRAIN = new URL("../../experiments/train.ts", import.meta.url).pathname;
@@ -22,37 +21,6 @@ async function twoSteps(args: string[]) {
     await Deno.remove(out, { recursive: true });
   }
 }
-
-const present = sharedFixturesPresent();
-
-Deno.test({
-  name: "train --data smallnorb on the fixture folder: 10 images train and are scored",
-  ignore: !present,
-  async fn() {
-    const { summary, stdout, stderr } = await twoSteps([
-      "--data",
-      "smallnorb",
-      "--data-path",
-      SHARED_DATASETS,
-    ]);
-    assert.match(stdout + stderr, /training split has 10 examples, .* repeated 7 times/);
-    assert.equal(summary.steps, 2);
-    assert.equal(typeof summary.metrics.scores.mig, "number");
-    // The fixture holds 10 of 4860 cells: the β-VAE score's pairs need absent ones.
-    assert.match(summary.metrics.details.betaVaeScore.error, /not in SmallNORB .*10 of the 4860/);
-  },
-});
-
-Deno.test({
-  name: "train --data cars3d on the fixture (the folder holding cars/ and cars/ itself)",
-  ignore: !present,
-  async fn() {
-    for (const path of [SHARED_DATASETS, `${SHARED_DATASETS}cars`]) {
-      const { summary } = await twoSteps(["--data", "cars3d", "--data-path", path]);
-      assert.equal(typeof summary.metrics.scores.betaVaeScore, "number");
-    }
-  },
-});
 
 Deno.test("train --data color-, noisy-, scream-dsprites: 2 steps write a complete run", async () => {
   const { PNG } = pngjs as unknown as { PNG: { sync: { write(p: unknown): Uint8Array } } };
