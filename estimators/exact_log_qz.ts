@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { logSumExp } from "./_log_sum_exp.ts";
 import { logNormal } from "./log_normal.ts";
 import { checkInteger, checkPosterior, checkTensor } from "./checks.ts";
 import type { GaussianPosterior, LogQzEstimate } from "./types.ts";
@@ -66,12 +67,12 @@ export function exactLogQz(
         tf.reshape(tf.slice(mean, [start, 0], [size, d]), [1, size, d]),
         tf.reshape(tf.slice(logVar, [start, 0], [size, d]), [1, size, d]),
       );
-      joint.push(tf.logSumExp(tf.sum(l, 2), 1, true)); // [B, 1]
-      marginal.push(tf.logSumExp(l, 1, true)); // [B, 1, D]
+      joint.push(logSumExp(tf.sum(l, 2), 1, true)); // [B, 1]
+      marginal.push(logSumExp(l, 1, true)); // [B, 1, D]
     }
     const logN = Math.log(n);
-    const logQz = tf.sub(tf.logSumExp(tf.concat(joint, 1), 1), logN) as tf.Tensor1D;
-    const perDim = tf.sub(tf.logSumExp(tf.concat(marginal, 1), 1), logN); // [B, D]
+    const logQz = tf.sub(logSumExp(tf.concat(joint, 1), 1), logN) as tf.Tensor1D;
+    const perDim = tf.sub(logSumExp(tf.concat(marginal, 1), 1), logN); // [B, D]
     return { logQz, logProdQz: tf.sum(perDim, 1) as tf.Tensor1D };
   });
 }

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { logSumExp } from "./_log_sum_exp.ts";
 import { checkCodes } from "./checks.ts";
 import type { GaussianPosterior, LogQzEstimate, LogQzEstimatorOptions } from "./types.ts";
 import { checkDatasetSize } from "./_check_dataset_size.ts";
@@ -49,9 +50,9 @@ export function mssLogQz(
   return tf.tidy(() => {
     const l = logQzMatrix(z, posterior);
     const w = tf.tensor2d(logW, [batchSize, batchSize]);
-    const logQz = tf.logSumExp(tf.add(tf.sum(l, 2), w), 1) as tf.Tensor1D;
+    const logQz = logSumExp(tf.add(tf.sum(l, 2), w), 1) as tf.Tensor1D;
     const logProdQz = tf.sum(
-      tf.logSumExp(tf.add(l, tf.expandDims(w, 2)), 1),
+      logSumExp(tf.add(l, tf.expandDims(w, 2)), 1),
       1,
     ) as tf.Tensor1D;
     return { logQz, logProdQz };

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { logSumExp } from "./_log_sum_exp.ts";
 import { checkCodes } from "./checks.ts";
 import type { GaussianPosterior, LogQzEstimate, LogQzEstimatorOptions } from "./types.ts";
 import { checkDatasetSize } from "./_check_dataset_size.ts";
@@ -47,8 +48,8 @@ export function mwsLogQz(
   const dims = z.shape[1];
   return tf.tidy(() => {
     const l = logQzMatrix(z, posterior);
-    const logQz = tf.sub(tf.logSumExp(tf.sum(l, 2), 1), logBN) as tf.Tensor1D;
-    const logProdQz = tf.sub(tf.sum(tf.logSumExp(l, 1), 1), dims * logBN) as tf.Tensor1D;
+    const logQz = tf.sub(logSumExp(tf.sum(l, 2), 1), logBN) as tf.Tensor1D;
+    const logProdQz = tf.sub(tf.sum(logSumExp(l, 1), 1), dims * logBN) as tf.Tensor1D;
     return { logQz, logProdQz };
   });
 }
