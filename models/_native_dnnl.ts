@@ -276,6 +276,17 @@ interface Planned {
 }
 
 /**
+ * Gradients into one to three channels run on the plain-layout (gemm)
+ * implementation, and on one thread: for burgess's last transposed
+ * convolution (64×64×1 from 32×32×32) it takes 4.2 ms on one thread, while
+ * two threads took 9.6 ms (its scatter into one channel does not split) and
+ * the blocked implementation 5.8 ms (10 ms on one thread).
+ */
+function plainLayout(kind: ConvKind, s: ConvShape): boolean {
+  return kind === "backward-data" && s.ci < 4;
+}
+
+/**
  * Builds the primitive for one convolution (and the reorders of its filter),
  * or returns null when oneDNN refuses the shape (any non-zero status).
  */
@@ -304,10 +315,7 @@ function plan(
     const src = md([s.n, s.ci, s.h, s.w], TAG_NHWC);
     const dst = md([s.n, s.co, s.oh, s.ow], TAG_NHWC);
     const userW = md([s.co, s.ci, s.kh, s.kw], TAG_HWIO);
-    // Gradients into one to three channels are faster on the plain-layout
-    // (gemm) implementation: 2.3 against 4.6 ms for burgess's last
-    // transposed convolution (64×64×1 from 32×32×32) on 2 threads.
-    const plain = kind === "backward-data" && s.ci < 4;
+    const plain = plainLayout(kind, s);
     const anyW = md([s.co, s.ci, s.kh, s.kw], plain ? TAG_HWIO : TAG_ANY);
     const biasMd = md([s.co], TAG_X);
     const strides = dims([s.strideH, s.strideW]);
@@ -522,16 +530,20 @@ function passiveOpenMp(): void {
   } catch { /* no --allow-env: OpenMP keeps its default */ }
 }
 
-/** OpenMP's thread count after asking for `threads`, or 1 when libgomp does not open. */
-function setOmpThreads(threads: number): number {
+/**
+ * Sets OpenMP's thread count and returns the count it took with the open
+ * libgomp (kept to run single-threaded primitives), or 1 and null when
+ * libgomp does not open.
+ */
+function setOmpThreads(
+  threads: number,
+): { used: number; omp: Deno.DynamicLibrary<typeof OMP_SYMBOLS> | null } {
   try {
     const omp = Deno.dlopen("libgomp.so.1", OMP_SYMBOLS);
     omp.symbols.omp_set_num_threads(threads);
-    const used = omp.symbols.omp_get_max_threads();
-    omp.close();
-    return used;
+    return { used: omp.symbols.omp_get_max_threads(), omp };
   } catch {
-    return 1;
+    return { used: 1, omp: null };
   }
 }
 
@@ -605,10 +617,23 @@ export function loadNativeDnnl(options: LoadNativeDnnlOptions = {}): NativeDnnl 
       failures.push(`${path}: version ${version}, this library speaks the 2.x C API`);
       continue;
     }
-    const used = cpuRuntime === CPU_RUNTIME_OMP ? setOmpThreads(threads) : 1;
+    const { used, omp } = cpuRuntime === CPU_RUNTIME_OMP
+      ? setOmpThreads(threads)
+      : { used: 1, omp: null };
+    /** Runs `f` with OpenMP on one thread (planning and running alike), then restores the count. */
+    const oneThread = <T>(f: () => T): T => {
+      if (omp === null || used === 1) return f();
+      omp.symbols.omp_set_num_threads(1);
+      try {
+        return f();
+      } finally {
+        omp.symbols.omp_set_num_threads(used);
+      }
+    };
     const engineSlot = slot(), streamSlot = slot();
     if (lib.dnnl_engine_create(engineSlot, ENGINE_CPU, 0n) !== 0) {
       dl.close();
+      omp?.close();
       failures.push(`${path}: no CPU engine`);
       continue;
     }
@@ -616,6 +641,7 @@ export function loadNativeDnnl(options: LoadNativeDnnlOptions = {}): NativeDnnl 
     if (lib.dnnl_stream_create(streamSlot, engine, STREAM_DEFAULT) !== 0) {
       lib.dnnl_engine_destroy(engine);
       dl.close();
+      omp?.close();
       failures.push(`${path}: no stream`);
       continue;
     }
@@ -629,9 +655,16 @@ export function loadNativeDnnl(options: LoadNativeDnnlOptions = {}): NativeDnnl 
       convolution(kind, shape, bias) {
         if (closed) throw new Error("Cannot run a oneDNN convolution: the library was closed");
         const key = `${kind} ${bias} ${Object.values(shape).join(",")}`;
+        const single = plainLayout(kind, shape);
         let planned = cache.get(key);
         if (planned === undefined) {
-          planned = plan(lib, engine, stream, kind, shape, bias);
+          planned = single
+            ? oneThread(() => plan(lib, engine, stream, kind, shape, bias))
+            : plan(lib, engine, stream, kind, shape, bias);
+          if (planned !== null && single) {
+            const run = planned.run;
+            planned = { ...planned, run: (...args) => oneThread(() => run(...args)) };
+          }
           cache.set(key, planned);
         }
         return planned?.run ?? null;
@@ -645,6 +678,7 @@ export function loadNativeDnnl(options: LoadNativeDnnlOptions = {}): NativeDnnl 
         lib.dnnl_stream_destroy(stream);
         lib.dnnl_engine_destroy(engine);
         dl.close();
+        omp?.close();
       },
     };
   }

@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { runScript } from "../_helpers/cli.ts";
 
 const PROBE = fileURLToPath(new URL("./_native_env_probe.ts", import.meta.url));
 
@@ -17,10 +16,25 @@ interface Probe {
   OMP_WAIT_POLICY: string | null;
 }
 
+/**
+ * Runs the probe in a clean environment plus `env`: the loaders set these
+ * variables in this test process too, when other test files open the libraries.
+ */
 async function probe(env: Record<string, string>): Promise<Probe> {
-  const out = await runScript(PROBE, [], env);
-  assert.equal(out.code, 0, out.stderr);
-  return JSON.parse(out.stdout.trim().split("\n").at(-1)!);
+  const keep = ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "LD_LIBRARY_PATH"];
+  const base = Object.fromEntries(
+    keep.flatMap((k) => (Deno.env.get(k) === undefined ? [] : [[k, Deno.env.get(k)!]])),
+  );
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", PROBE],
+    clearEnv: true,
+    env: { ...base, NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  assert.equal(out.code, 0, text(out.stderr));
+  return JSON.parse(text(out.stdout).trim().split("\n").at(-1)!);
 }
 
 Deno.test("native loaders: OpenBLAS and OpenMP threads sleep between products by default", async () => {
