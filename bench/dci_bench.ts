@@ -7,19 +7,7 @@
 import { dci } from "../metrics/dci.ts";
 import { sap } from "../metrics/sap.ts";
 import { explicitness } from "../metrics/explicitness.ts";
-import { createRng } from "../data/create_rng.ts";
-
-const D = 10, K = 5;
-
-function makeSplit(n: number, sizes: number[], seed: number) {
-  const rng = createRng(seed);
-  const factors = Array.from({ length: n }, () => sizes.map((s) => rng.int(s)));
-  // Five dimensions noisily encode one factor each, five are nuisance.
-  const codes = factors.map((f) =>
-    Array.from({ length: D }, (_, j) => (j < K ? f[j] / sizes[j] : 0) + 0.1 * rng.normal())
-  );
-  return { codes, factors };
-}
+import { makeSplit } from "./_dci_input.ts";
 
 const five = [5, 5, 5, 5, 5];
 const dsprites = [3, 6, 40, 32, 32]; // shape, scale, orientation, x, y

@@ -6,20 +6,9 @@
 // give the same result. Run: deno task bench:dci [repeats]
 import { dci } from "../metrics/dci.ts";
 import { dciAsync } from "../metrics/dci_async.ts";
-import { createRng } from "../data/create_rng.ts";
+import { K, makeSplit } from "./_dci_input.ts";
 
-const D = 10, K = 5;
 const repeats = Number(Deno.args[0] ?? 3);
-
-function makeSplit(n: number, sizes: number[], seed: number) {
-  const rng = createRng(seed);
-  const factors = Array.from({ length: n }, () => sizes.map((s) => rng.int(s)));
-  // Five dimensions noisily encode one factor each, five are nuisance.
-  const codes = factors.map((f) =>
-    Array.from({ length: D }, (_, j) => (j < K ? f[j] / sizes[j] : 0) + 0.1 * rng.normal())
-  );
-  return { codes, factors };
-}
 
 const five = [5, 5, 5, 5, 5];
 const train = makeSplit(10_000, five, 2019);

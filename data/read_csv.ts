@@ -1,3 +1,4 @@
+import { decodeText } from "./_decode_text.ts";
 /** A matrix of numbers read from a text file: rows of samples, columns of values. */
 export interface NumericMatrix {
   /** `[rows, columns]`. */
@@ -96,16 +97,7 @@ export function readCsv(text: string | Uint8Array, options: ReadCsvOptions = {})
       `Cannot read ${name}: options.header must be true, false or "auto", got ${String(header)}`,
     );
   }
-  let source: string;
-  if (typeof text === "string") source = text;
-  else if (text instanceof Uint8Array) source = new TextDecoder().decode(text);
-  else {
-    throw new TypeError(
-      `Cannot read ${name}: text must be a string or a Uint8Array, got ${
-        text === null ? "null" : typeof text
-      }`,
-    );
-  }
+  let source = decodeText(text, name);
   if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
   const lines = source.split(/\r\n|\n|\r/);
   let sep: "," | "\t" | " " | undefined = delimiter === "auto" ? undefined : delimiter;

@@ -1,3 +1,4 @@
+import { decodeText } from "./_decode_text.ts";
 import type { NumericMatrix } from "./read_csv.ts";
 
 export type { NumericMatrix };
@@ -40,16 +41,7 @@ export function readJsonMatrix(
   options: ReadJsonMatrixOptions = {},
 ): NumericMatrix {
   const { name = "json data" } = options;
-  let source: string;
-  if (typeof text === "string") source = text;
-  else if (text instanceof Uint8Array) source = new TextDecoder().decode(text);
-  else {
-    throw new TypeError(
-      `Cannot read ${name}: text must be a string or a Uint8Array, got ${
-        text === null ? "null" : typeof text
-      }`,
-    );
-  }
+  const source = decodeText(text, name);
   let json: unknown;
   try {
     json = JSON.parse(source);

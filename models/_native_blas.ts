@@ -10,6 +10,7 @@
  * or with no library found, {@link loadNativeBlas} returns null and passes a
  * one-line reason to `options.onUnavailable`.
  */
+import { envDefault, envValue, openFailure } from "./_native_library.ts";
 
 /** Row-major order and the transpose flags of the CBLAS interface. */
 const CBLAS_ROW_MAJOR = 101;
@@ -115,21 +116,6 @@ function defaultPaths(): string[] {
   ];
 }
 
-/** DISENTANGLE_BLAS, or undefined when unset or unreadable (no --allow-env). */
-function blasEnv(): string | undefined {
-  try {
-    if (
-      Deno.permissions.querySync({ name: "env", variable: "DISENTANGLE_BLAS" }).state !== "granted"
-    ) {
-      return undefined;
-    }
-    const value = Deno.env.get("DISENTANGLE_BLAS")?.trim();
-    return value === "" ? undefined : value;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Asks OpenBLAS's threads to sleep almost at once after a product (unless the
  * user set OPENBLAS_THREAD_TIMEOUT): by default they spin for 2^28 cycles,
@@ -139,17 +125,7 @@ function blasEnv(): string | undefined {
  * before the library opens, which reads it once.
  */
 function shortThreadTimeout(): void {
-  try {
-    const name = "OPENBLAS_THREAD_TIMEOUT";
-    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") return;
-    if ((Deno.env.get(name) ?? "").trim() === "") Deno.env.set(name, "4");
-  } catch { /* no --allow-env: OpenBLAS keeps its default */ }
-}
-
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  const line = text.split("\n")[0].trim();
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+  envDefault("OPENBLAS_THREAD_TIMEOUT", "4");
 }
 
 /**
@@ -196,7 +172,7 @@ export function loadNativeBlas(options: LoadNativeBlasOptions = {}): NativeBlas 
   };
   const deno = (globalThis as { Deno?: typeof Deno }).Deno;
   if (deno?.dlopen === undefined) return unavailable("this runtime has no Deno.dlopen");
-  const env = blasEnv();
+  const env = envValue("DISENTANGLE_BLAS");
   if (env?.toLowerCase() === "off") return unavailable("DISENTANGLE_BLAS=off");
   if (deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
     return unavailable("Deno was not given --allow-ffi");
@@ -209,8 +185,7 @@ export function loadNativeBlas(options: LoadNativeBlasOptions = {}): NativeBlas 
     try {
       lib = deno.dlopen(path, SYMBOLS);
     } catch (e) {
-      const why = firstLine(e).replace(/^(Could not open library: )+/, "");
-      failures.push(why.includes(path) ? why : `${path}: ${why}`);
+      failures.push(openFailure(path, e));
       continue;
     }
     const s = lib.symbols;

@@ -13,6 +13,7 @@
  * differs), {@link loadNativeDnnl} returns null and passes a one-line reason
  * to `options.onUnavailable`.
  */
+import { envDefault, envValue, openFailure } from "./_native_library.ts";
 
 /** oneDNN 2.x constants (dnnl_types.h). */
 const F32 = 3;
@@ -225,24 +226,6 @@ function defaultPaths(): string[] {
   return [`/usr/lib/${arch}-linux-gnu/libdnnl.so.2`, "libdnnl.so.2"];
 }
 
-function envValue(name: string): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
-      return undefined;
-    }
-    const value = Deno.env.get(name)?.trim();
-    return value === "" ? undefined : value;
-  } catch {
-    return undefined;
-  }
-}
-
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  const line = text.split("\n")[0].trim();
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
-}
-
 /** An 8-byte slot a C function writes a handle into. */
 function slot(): BigUint64Array {
   return new BigUint64Array(1);
@@ -324,27 +307,29 @@ function plan(
     const padR = dims([s.bottom, s.right]);
     const biasPointer = withBias ? Deno.UnsafePointer.of(biasMd) : null;
 
-    const primitiveDesc = (op: Uint8Array, attr: Deno.PointerValue, hint: Deno.PointerValue) => {
-      const pd = slot();
-      ok(lib.dnnl_primitive_desc_create(pd, op, attr, engine, hint));
-      const p = pointerIn(pd);
-      owned.push(() => lib.dnnl_primitive_desc_destroy(p));
+    /** A handle `create` writes into a slot, destroyed with the plan. */
+    const own = (
+      create: (out: BigUint64Array) => number,
+      destroyIt: (p: Deno.PointerValue) => void,
+    ) => {
+      const out = slot();
+      ok(create(out));
+      const p = pointerIn(out);
+      owned.push(() => destroyIt(p));
       return p;
     };
-    const primitive = (pd: Deno.PointerValue) => {
-      const prim = slot();
-      ok(lib.dnnl_primitive_create(prim, pd));
-      const p = pointerIn(prim);
-      owned.push(() => lib.dnnl_primitive_destroy(p));
-      return p;
-    };
-    const memory = (desc: Deno.PointerValue, handle: Deno.PointerValue) => {
-      const mem = slot();
-      ok(lib.dnnl_memory_create(mem, desc, engine, handle));
-      const p = pointerIn(mem);
-      owned.push(() => lib.dnnl_memory_destroy(p));
-      return p;
-    };
+    const primitiveDesc = (op: Uint8Array, attr: Deno.PointerValue, hint: Deno.PointerValue) =>
+      own(
+        (out) => lib.dnnl_primitive_desc_create(out, op, attr, engine, hint),
+        (p) => lib.dnnl_primitive_desc_destroy(p),
+      );
+    const primitive = (pd: Deno.PointerValue) =>
+      own((out) => lib.dnnl_primitive_create(out, pd), (p) => lib.dnnl_primitive_destroy(p));
+    const memory = (desc: Deno.PointerValue, handle: Deno.PointerValue) =>
+      own(
+        (out) => lib.dnnl_memory_create(out, desc, engine, handle),
+        (p) => lib.dnnl_memory_destroy(p),
+      );
     const allocate = Deno.UnsafePointer.create(0xffffffffffffffffn); // DNNL_MEMORY_ALLOCATE
     const implOf = (pd: Deno.PointerValue) => {
       const out = slot();
@@ -355,11 +340,10 @@ function plan(
     /** A reorder primitive between two layouts of the filter, or null when they are equal. */
     const reorder = (from: Deno.PointerValue, to: Deno.PointerValue) => {
       if (lib.dnnl_memory_desc_equal(from, to) === 1) return null;
-      const pd = slot();
-      ok(lib.dnnl_reorder_primitive_desc_create(pd, from, engine, to, engine, null));
-      const p = pointerIn(pd);
-      owned.push(() => lib.dnnl_primitive_desc_destroy(p));
-      return primitive(p);
+      return primitive(own(
+        (out) => lib.dnnl_reorder_primitive_desc_create(out, from, engine, to, engine, null),
+        (p) => lib.dnnl_primitive_desc_destroy(p),
+      ));
     };
     const ptr = (b: Uint8Array) => Deno.UnsafePointer.of(b);
 
@@ -380,16 +364,12 @@ function plan(
     ));
     let attr: Deno.PointerValue = null;
     if (kind === "forward-relu") {
-      const postOps = slot();
-      ok(lib.dnnl_post_ops_create(postOps));
-      const po = pointerIn(postOps);
-      owned.push(() => lib.dnnl_post_ops_destroy(po));
+      const po = own((out) => lib.dnnl_post_ops_create(out), (p) => lib.dnnl_post_ops_destroy(p));
       ok(lib.dnnl_post_ops_append_eltwise(po, 1, ELTWISE_RELU, 0, 0));
-      const attrSlot = slot();
-      ok(lib.dnnl_primitive_attr_create(attrSlot));
-      attr = pointerIn(attrSlot);
-      const a = attr;
-      owned.push(() => lib.dnnl_primitive_attr_destroy(a));
+      attr = own(
+        (out) => lib.dnnl_primitive_attr_create(out),
+        (p) => lib.dnnl_primitive_attr_destroy(p),
+      );
       ok(lib.dnnl_primitive_attr_set_post_ops(attr, po));
     }
     const forwardPd = primitiveDesc(forwardOp, attr, null);
@@ -406,14 +386,28 @@ function plan(
     const userSrc = memory(ptr(src), null);
     const userDst = memory(ptr(dst), null);
     const userWeights = memory(ptr(userW), null);
+    /**
+     * The filter in the layout `pd` chose for it (`query`), and `move`, which
+     * reorders it from tfjs's hwio ("in") or back to it ("out"); with no
+     * reorder needed, the user's memory itself and a move that does nothing.
+     */
+    const filterLayout = (pd: Deno.PointerValue, query: number, direction: "in" | "out") => {
+      const md = lib.dnnl_primitive_desc_query_md(pd, query, 0);
+      const prim = direction === "in" ? reorder(ptr(userW), md) : reorder(md, ptr(userW));
+      if (prim === null) return { filter: userWeights, move: () => {} };
+      const filter = memory(md, allocate);
+      const args = execArgs(
+        direction === "in"
+          ? [[ARG_SRC, userWeights], [ARG_DST, filter]]
+          : [[ARG_SRC, filter], [ARG_DST, userWeights]],
+      );
+      return { filter, move: () => lib.dnnl_primitive_execute(prim, stream, 2, args) };
+    };
 
     if (kind === "forward" || kind === "forward-relu") {
-      const weightsMd = lib.dnnl_primitive_desc_query_md(forwardPd, QUERY_WEIGHTS_MD, 0);
-      const toBlocked = reorder(ptr(userW), weightsMd);
-      const blocked = toBlocked === null ? userWeights : memory(weightsMd, allocate);
+      const { filter: blocked, move: toBlocked } = filterLayout(forwardPd, QUERY_WEIGHTS_MD, "in");
       const userBias = withBias ? memory(ptr(biasMd), null) : null;
       const conv = primitive(forwardPd);
-      const reorderArgs = execArgs([[ARG_SRC, userWeights], [ARG_DST, blocked]]);
       const convArgs = execArgs([
         [ARG_SRC, userSrc],
         [ARG_WEIGHTS, blocked],
@@ -429,7 +423,7 @@ function plan(
           lib.dnnl_memory_set_data_handle(userWeights, weights);
           lib.dnnl_memory_set_data_handle(userDst, y);
           if (userBias !== null) lib.dnnl_memory_set_data_handle(userBias, bias);
-          if (toBlocked !== null) lib.dnnl_primitive_execute(toBlocked, stream, 2, reorderArgs);
+          toBlocked();
           lib.dnnl_primitive_execute(conv, stream, nConv, convArgs);
           lib.dnnl_stream_wait(stream);
         },
@@ -450,11 +444,8 @@ function plan(
         padR,
       ));
       const pd = primitiveDesc(op, null, forwardPd);
-      const weightsMd = lib.dnnl_primitive_desc_query_md(pd, QUERY_WEIGHTS_MD, 0);
-      const toBlocked = reorder(ptr(userW), weightsMd);
-      const blocked = toBlocked === null ? userWeights : memory(weightsMd, allocate);
+      const { filter: blocked, move: toBlocked } = filterLayout(pd, QUERY_WEIGHTS_MD, "in");
       const conv = primitive(pd);
-      const reorderArgs = execArgs([[ARG_SRC, userWeights], [ARG_DST, blocked]]);
       const convArgs = execArgs([
         [ARG_DIFF_DST, userDst],
         [ARG_WEIGHTS, blocked],
@@ -467,7 +458,7 @@ function plan(
           lib.dnnl_memory_set_data_handle(userDst, dy);
           lib.dnnl_memory_set_data_handle(userWeights, weights);
           lib.dnnl_memory_set_data_handle(userSrc, dx);
-          if (toBlocked !== null) lib.dnnl_primitive_execute(toBlocked, stream, 2, reorderArgs);
+          toBlocked();
           lib.dnnl_primitive_execute(conv, stream, 3, convArgs);
           lib.dnnl_stream_wait(stream);
         },
@@ -488,16 +479,13 @@ function plan(
       padR,
     ));
     const pd = primitiveDesc(op, null, forwardPd);
-    const weightsMd = lib.dnnl_primitive_desc_query_md(pd, QUERY_DIFF_WEIGHTS_MD, 0);
-    const fromBlocked = reorder(weightsMd, ptr(userW));
-    const blocked = fromBlocked === null ? userWeights : memory(weightsMd, allocate);
+    const { filter: blocked, move: fromBlocked } = filterLayout(pd, QUERY_DIFF_WEIGHTS_MD, "out");
     const conv = primitive(pd);
     const convArgs = execArgs([
       [ARG_SRC, userSrc],
       [ARG_DIFF_DST, userDst],
       [ARG_DIFF_WEIGHTS, blocked],
     ]);
-    const reorderArgs = execArgs([[ARG_SRC, blocked], [ARG_DST, userWeights]]);
     return {
       impl: implOf(pd),
       destroy,
@@ -506,7 +494,7 @@ function plan(
         lib.dnnl_memory_set_data_handle(userDst, dy);
         lib.dnnl_memory_set_data_handle(userWeights, dw);
         lib.dnnl_primitive_execute(conv, stream, 3, convArgs);
-        if (fromBlocked !== null) lib.dnnl_primitive_execute(fromBlocked, stream, 2, reorderArgs);
+        fromBlocked();
         lib.dnnl_stream_wait(stream);
       },
     };
@@ -525,9 +513,7 @@ function plan(
  * libgomp reads the variable when it is first loaded, i.e. at the dlopen.
  */
 function passiveOpenMp(): void {
-  try {
-    if (envValue("OMP_WAIT_POLICY") === undefined) Deno.env.set("OMP_WAIT_POLICY", "passive");
-  } catch { /* no --allow-env: OpenMP keeps its default */ }
+  envDefault("OMP_WAIT_POLICY", "passive");
 }
 
 /**
@@ -604,8 +590,7 @@ export function loadNativeDnnl(options: LoadNativeDnnlOptions = {}): NativeDnnl 
     try {
       dl = deno.dlopen(path, SYMBOLS);
     } catch (e) {
-      const why = firstLine(e).replace(/^(Could not open library: )+/, "");
-      failures.push(why.includes(path) ? why : `${path}: ${why}`);
+      failures.push(openFailure(path, e));
       continue;
     }
     const lib = dl.symbols;

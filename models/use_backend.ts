@@ -5,6 +5,7 @@ import { loadNativeBlas, type NativeBlas } from "./_native_blas.ts";
 import { nativeKernels } from "./_native_kernels.ts";
 import { loadNativeDnnl, type NativeDnnl } from "./_native_dnnl.ts";
 import { nativeConvKernels } from "./_native_conv_kernels.ts";
+import { firstLine } from "./_first_line.ts";
 import { heapMemory, simdFallbackReason, simdKernels } from "./_simd_wasm.ts";
 
 /** Backends {@link useBackend} can select, in the order a command line lists them. */
@@ -238,12 +239,6 @@ function nativeAdvice(name: "tensorflow" | "tensorflow-gpu"): string {
     `"nodeModulesDir": "auto" in deno.json and run Deno with --allow-ffi.${gpu}`;
 }
 
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  const line = text.split("\n")[0].trim();
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
-}
-
 /** The cpu backend greets Node users once with advice that does not apply here. */
 function silenceCpuGreeting(): void {
   const cpu = tf.findBackend("cpu") as unknown as { firstUse?: boolean } | null;
@@ -291,7 +286,7 @@ async function loadWasm(
     } catch (e) {
       warn(
         `warning: the wasm backend could not start ${threads} threads (${
-          firstLine(e)
+          firstLine(e, 160)
         }); it runs on one thread`,
       );
     }
@@ -331,7 +326,7 @@ async function loadNative(name: "tensorflow" | "tensorflow-gpu"): Promise<void> 
   try {
     await import(specifier);
   } catch (e) {
-    const reason = firstLine(e);
+    const reason = firstLine(e, 160);
     if (/not a dependency|not in import map|Cannot find|not find|NOT_FOUND/i.test(reason)) {
       throw new Error(`${NATIVE_PACKAGES[name]} is not installed`);
     }
@@ -409,7 +404,7 @@ export async function useBackend(
     else await loadNative(requested);
     return selectionOf(requested, false, used);
   } catch (e) {
-    let line = `Cannot use backend "${requested}": ${firstLine(e)}.`;
+    let line = `Cannot use backend "${requested}": ${firstLine(e, 160)}.`;
     if (requested === "tensorflow" || requested === "tensorflow-gpu") {
       line += ` ${nativeAdvice(requested)}`;
     }

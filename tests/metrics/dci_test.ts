@@ -6,6 +6,7 @@ import {
   disentanglementFromImportance,
 } from "../../metrics/_dci_from_importance.ts";
 import { metricRng } from "../../metrics/_rng.ts";
+import { pinSplit } from "./_dci_pin_input.ts";
 
 /** Independent uniform factors with the given sizes, and codes made from them by `code`. */
 function split(
@@ -168,23 +169,6 @@ Deno.test("DCI: a fixed seeded input keeps its exact importance matrix and score
   // copy of factor 1 (repeated values and exact ties between features), code 3
   // mixes factors 2 and 3, code 4 is noise and code 5 is constant; factor 0
   // has 2 values (one tree per stage), the others 3 to 5.
-  const pinSplit = (n: number, seed: number) => {
-    const rng = metricRng(seed);
-    const sizes = [2, 3, 5, 4];
-    const factors = Array.from({ length: n }, () => sizes.map((s) => rng.int(s)));
-    const codes = factors.map((f) => {
-      const rounded = Math.round((f[1] + 0.7 * rng.normal()) * 10) / 10;
-      return [
-        f[0] + rng.normal(),
-        rounded,
-        rounded,
-        f[2] + 0.5 * f[3] + 0.3 * rng.normal(),
-        rng.normal(),
-        1.5,
-      ];
-    });
-    return { codes, factors };
-  };
   const r = dci(pinSplit(500, 11), pinSplit(250, 12), { seed: 4 });
   assert.deepEqual(r.importance, [
     [0.5190281787064038, 0.13925253970332516, 0.10235647723245492, 0.25842532184729466],

@@ -9,8 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { assertClose } from "../_helpers/assert.ts";
 import { useBackend } from "../../models/use_backend.ts";
-import { buildVae } from "../../models/build_vae.ts";
-import { fusedAdam } from "../../models/fused_adam.ts";
+import { betaTcvaeLosses, binaryBatch } from "./_train_losses.ts";
 import { trainStep } from "../../models/train_step.ts";
 import { loadNativeBlas } from "../../models/_native_blas.ts";
 import { nativeKernels, type OriginalMatMulKernels } from "../../models/_native_kernels.ts";
@@ -363,29 +362,8 @@ for (const arch of ["locatello-mlp", "burgess"]) {
     name: `trainStep (β-TCVAE, MSS) on ${arch}: the same losses with and without native kernels`,
     ignore: absent,
     fn() {
-      const x = tf.tidy(() =>
-        tf.cast(tf.less(tf.randomUniform([64, 64, 64, 1], 0, 1, "float32", 1), 0.5), "float32")
-      );
-      const { original, native } = compare(() => {
-        const vae = buildVae(arch, { inputShape: [64, 64, 1], latentDim: 10, seed: 0 });
-        const optimizer = fusedAdam({ learningRate: 1e-4 });
-        const losses: number[] = [];
-        for (let step = 0; step < 2; step++) {
-          losses.push(
-            trainStep({ vae, optimizer }, x, {
-              objective: "beta-tcvae",
-              estimator: "mss",
-              datasetSize: 737280,
-              step,
-              seed: 3,
-            }).loss,
-          );
-        }
-        vae.encoder.dispose();
-        vae.decoder.dispose();
-        optimizer.dispose();
-        return losses;
-      }, false);
+      const x = binaryBatch();
+      const { original, native } = compare(() => betaTcvaeLosses(arch, x, 2), false);
       x.dispose();
       assertClose(native, original, { atol: 0, rtol: 1e-4, message: arch });
     },

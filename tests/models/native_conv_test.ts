@@ -11,8 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { assertClose } from "../_helpers/assert.ts";
 import { useBackend } from "../../models/use_backend.ts";
-import { buildVae } from "../../models/build_vae.ts";
-import { fusedAdam } from "../../models/fused_adam.ts";
+import { betaTcvaeLosses, binaryBatch } from "./_train_losses.ts";
 import { trainStep } from "../../models/train_step.ts";
 import { loadNativeDnnl } from "../../models/_native_dnnl.ts";
 import { nativeConvKernels, type OriginalConvKernels } from "../../models/_native_conv_kernels.ts";
@@ -289,29 +288,8 @@ Deno.test({
   name: "trainStep (β-TCVAE, MSS) on burgess: the same losses with and without oneDNN",
   ignore: absent,
   fn() {
-    const x = tf.tidy(() =>
-      tf.cast(tf.less(tf.randomUniform([64, 64, 64, 1], 0, 1, "float32", 1), 0.5), "float32")
-    );
-    const { original, native } = compare(() => {
-      const vae = buildVae("burgess", { inputShape: [64, 64, 1], latentDim: 10, seed: 0 });
-      const optimizer = fusedAdam({ learningRate: 1e-4 });
-      const losses: number[] = [];
-      for (let step = 0; step < 3; step++) {
-        losses.push(
-          trainStep({ vae, optimizer }, x, {
-            objective: "beta-tcvae",
-            estimator: "mss",
-            datasetSize: 737280,
-            step,
-            seed: 3,
-          }).loss,
-        );
-      }
-      vae.encoder.dispose();
-      vae.decoder.dispose();
-      optimizer.dispose();
-      return losses;
-    }, false);
+    const x = binaryBatch();
+    const { original, native } = compare(() => betaTcvaeLosses("burgess", x, 3), false);
     x.dispose();
     assertClose(native, original, { atol: 0, rtol: 1e-4, message: "burgess" });
   },
