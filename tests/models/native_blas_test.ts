@@ -10,7 +10,6 @@ import assert from "node:assert/strict";
 import { assertClose } from "../_helpers/assert.ts";
 import { useBackend } from "../../models/use_backend.ts";
 import { betaTcvaeLosses, binaryBatch } from "./_train_losses.ts";
-import { trainStep } from "../../models/train_step.ts";
 import { loadNativeBlas } from "../../models/_native_blas.ts";
 import { nativeKernels, type OriginalMatMulKernels } from "../../models/_native_kernels.ts";
 

@@ -12,7 +12,6 @@ import assert from "node:assert/strict";
 import { assertClose } from "../_helpers/assert.ts";
 import { useBackend } from "../../models/use_backend.ts";
 import { betaTcvaeLosses, binaryBatch } from "./_train_losses.ts";
-import { trainStep } from "../../models/train_step.ts";
 import { loadNativeDnnl } from "../../models/_native_dnnl.ts";
 import { nativeConvKernels, type OriginalConvKernels } from "../../models/_native_conv_kernels.ts";
 
