@@ -1,5 +1,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { checkSameShape, checkTensor } from "../estimators/checks.ts";
+import {
+  BERNOULLI_GRAD_KERNEL,
+  BERNOULLI_KERNEL,
+  bernoulliGradients,
+  bernoulliValue,
+  fusedBernoulli,
+} from "./_bernoulli_parts.ts";
 
 /**
  * Elementwise log-probability of `x` under Bernoulli distributions given by
@@ -35,53 +42,30 @@ export function bernoulliLogDensity<T extends tf.Tensor>(x: T, logits: tf.Tensor
 }
 
 /**
- * −ln of the smallest normal float32 is 87.34: e^−t for t above this is
- * subnormal, and so is σ(ℓ) for ℓ below −LIMIT.
- */
-const LIMIT = 87;
-
-/**
- * In the gradient, σ(ℓ) for ℓ below −GRAD_LIMIT (σ < 4.3·10⁻¹⁸) is taken as 0:
- * such a value is normal, but the backward pass multiplies it by weights and
- * activations, and a trained decoder's were seen to reach subnormals within
- * a few layers (82 840 subnormal conv outputs per step, a 1.3× slower step).
- * A per-pixel gradient changes by less than 4.3·10⁻¹⁸, and with Adam's ε =
- * 10⁻⁷ a gradient that small could move no weight by more than lr·10⁻¹⁰.
- */
-const GRAD_LIMIT = 40;
-
-/**
- * x·ℓ − softplus(ℓ) with softplus(ℓ) = max(ℓ, 0) + log(1 + e^−|ℓ|), and its
- * gradient dy·(x − σ(ℓ)) with respect to ℓ (dy·ℓ with respect to x), written so
- * that no subnormal float is ever produced. WebAssembly has no flush-to-zero
- * mode: once a decoder is confident (|ℓ| > 87 on the background), the
- * automatic gradient's σ(ℓ) and e^−|ℓ| are subnormal, and every matrix product
- * of the backward pass that touches them runs ~1.5× slower. Terms below 2⁻¹²⁶
- * are taken as 0 instead: the log-density changes by less than 10⁻³⁷ per
- * element, far below float32 rounding of any sum of them.
+ * x·ℓ − softplus(ℓ) and its gradient dy·(x − σ(ℓ)) with respect to ℓ (dy·ℓ
+ * with respect to x), written so that no subnormal float is ever produced.
+ * WebAssembly has no flush-to-zero mode: once a decoder is confident
+ * (|ℓ| > 87 on the background), the automatic gradient's σ(ℓ) and e^−|ℓ| are
+ * subnormal, and every matrix product of the backward pass that touches them
+ * runs ~1.5× slower. Terms below 2⁻¹²⁶ are taken as 0 instead: the log-density
+ * changes by less than 10⁻³⁷ per element, far below float32 rounding of any
+ * sum of them. Where the backend registers the fused kernels (the library's
+ * wasm kernels do), each half is one pass instead of a dozen kernels.
  */
 const logDensityNoSubnormals = tf.customGrad(
   ((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, logits, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const negAbs = tf.neg(tf.abs(logits));
-    const inRange = tf.greater(negAbs, -LIMIT);
-    const tail = tf.where(
-      inRange,
-      tf.log1p(tf.exp(tf.maximum(negAbs, -LIMIT))),
-      tf.zerosLike(negAbs),
-    );
+    const fused = fusedBernoulli(x, logits);
     save([x, logits]);
     return {
-      value: tf.sub(tf.mul(x, logits), tf.add(tf.relu(logits), tail)),
+      value: fused
+        ? tf.engine().runKernel(BERNOULLI_KERNEL, { x, logits }) as tf.Tensor
+        : bernoulliValue(x, logits),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ls] = saved;
-        // σ(ℓ), exactly 0 where it is below 4.3·10⁻¹⁸ (ℓ < −40).
-        const sigma = tf.where(
-          tf.greater(ls, -GRAD_LIMIT),
-          tf.sigmoid(tf.maximum(ls, -GRAD_LIMIT)),
-          tf.zerosLike(ls),
-        );
-        return [tf.mul(dy, ls), tf.mul(dy, tf.sub(xs, sigma))];
+        return fused
+          ? tf.engine().runKernel(BERNOULLI_GRAD_KERNEL, { x: xs, logits: ls, dy }) as tf.Tensor[]
+          : bernoulliGradients(xs, ls, dy);
       },
     };
   }) as Parameters<typeof tf.customGrad>[0],

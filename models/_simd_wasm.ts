@@ -22,6 +22,14 @@
  *
  * The bytes are built here rather than shipped, so there is nothing to fetch.
  */
+import { heapModule, uleb } from "./_wasm_assembler.ts";
+import {
+  type BernoulliGradKernel,
+  type BernoulliKernel,
+  type BiasAddKernel,
+  elementwiseFunctions,
+  type ReluGradKernel,
+} from "./_simd_elementwise.ts";
 
 /** Signature of the exported function; pointers are byte offsets in the heap. */
 export type AdamKernel = (
@@ -42,25 +50,6 @@ export type AdamKernel = (
   epsilon: number,
   negLearningRate: number,
 ) => void;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
 
 /**
  * Transposes [rows, cols] at byte offset `src` into [cols, rows] at `dst`;
@@ -754,82 +743,14 @@ function filterGradC1Body(): number[] {
 
 function moduleBytes(shared: boolean): Uint8Array {
   const I32 = 0x7f, F32 = 0x7d;
-  const adamParams = [...Array(8).fill(I32), ...Array(8).fill(F32)];
-  const transposeParams = Array(6).fill(I32);
-  const blockParams = Array(5).fill(I32);
-  const gradParams = Array(13).fill(I32);
-  const type = [
-    5,
-    0x60,
-    ...uleb(adamParams.length),
-    ...adamParams,
-    0,
-    0x60,
-    ...uleb(transposeParams.length),
-    ...transposeParams,
-    0,
-    0x60,
-    ...uleb(blockParams.length),
-    ...blockParams,
-    0,
-    0x60,
-    4,
-    I32,
-    I32,
-    I32,
-    I32,
-    0,
-    0x60,
-    ...uleb(gradParams.length),
-    ...gradParams,
-    0,
-  ];
-  // A shared memory (the threaded build) must be imported as shared, with a
-  // maximum: 65 536 pages (4 GiB) admits any heap.
-  const limits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
-  const imports = [1, ...str("env"), ...str("memory"), 0x02, ...limits];
-  const funcs = [5, 0, 1, 2, 3, 4];
-  const exports = [
-    5,
-    ...str("adam"),
-    0x00,
-    0,
-    ...str("transpose"),
-    0x00,
-    1,
-    ...str("blockTranspose"),
-    0x00,
-    2,
-    ...str("columnSum"),
-    0x00,
-    3,
-    ...str("filterGradC1"),
-    0x00,
-    4,
-  ];
-  const bodies = [
-    adamBody(),
-    transposeBody(),
-    blockTransposeBody(),
-    columnSumBody(),
-    filterGradC1Body(),
-  ];
-  const code = [5, ...bodies.flatMap((b) => [...uleb(b.length), ...b])];
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, type),
-    ...section(2, imports),
-    ...section(3, funcs),
-    ...section(7, exports),
-    ...section(10, code),
-  ]);
+  return heapModule([
+    { name: "adam", params: [...Array(8).fill(I32), ...Array(8).fill(F32)], body: adamBody() },
+    { name: "transpose", params: Array(6).fill(I32), body: transposeBody() },
+    { name: "blockTranspose", params: Array(5).fill(I32), body: blockTransposeBody() },
+    { name: "columnSum", params: Array(4).fill(I32), body: columnSumBody() },
+    { name: "filterGradC1", params: Array(13).fill(I32), body: filterGradC1Body() },
+    ...elementwiseFunctions(),
+  ], shared);
 }
 
 /** The SIMD functions, bound to one heap. */
@@ -839,6 +760,10 @@ export interface SimdKernels {
   blockTranspose: BlockTransposeKernel;
   columnSum: ColumnSumKernel;
   filterGradC1: FilterGradC1Kernel;
+  reluGrad: ReluGradKernel;
+  biasAdd: BiasAddKernel;
+  bernoulli: BernoulliKernel;
+  bernoulliGrad: BernoulliGradKernel;
 }
 
 const compiled = new WeakMap<object, SimdKernels | null>();
@@ -887,6 +812,10 @@ export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels
         blockTranspose: instance.exports.blockTranspose as BlockTransposeKernel,
         columnSum: instance.exports.columnSum as ColumnSumKernel,
         filterGradC1: instance.exports.filterGradC1 as FilterGradC1Kernel,
+        reluGrad: instance.exports.reluGrad as ReluGradKernel,
+        biasAdd: instance.exports.biasAdd as BiasAddKernel,
+        bernoulli: instance.exports.bernoulli as BernoulliKernel,
+        bernoulliGrad: instance.exports.bernoulliGrad as BernoulliGradKernel,
       };
     } catch (e) {
       kernels = null;

@@ -249,6 +249,10 @@ Deno.test("registering the kernels twice is harmless", async () => {
     "Transpose",
     "Identity",
     "Sum",
+    "Add",
+    "DisentangleBernoulliLogDensity",
+    "DisentangleBernoulliLogDensityGrad",
+    "DisentangleReluGrad",
   ]);
   assert.equal(tf.getKernel("BatchMatMul", "wasm"), before);
 });
