@@ -72,7 +72,11 @@ export async function setUpRun(
   };
 }
 
-/** Selects --backend (or its fallback) and logs what it runs on; returns the active backend. */
+/**
+ * Selects --backend (or its fallback) and logs what it runs on; returns the
+ * active backend with the native libraries it uses, e.g. "wasm + OpenBLAS +
+ * oneDNN" (the run's last line and summary.json say which path trained it).
+ */
 async function chooseBackend(config: TrainConfig, io: RunIo): Promise<string> {
   const selection = await useBackend(config.backend, {
     fallback: config.backendFallback,
@@ -81,7 +85,11 @@ async function chooseBackend(config: TrainConfig, io: RunIo): Promise<string> {
     throw new CliError(`Cannot use the ${config.backend} backend: ${e.message.split("\n")[0]}`);
   });
   io.log(`backend: ${selection.summary}`);
-  return selection.active;
+  return [
+    selection.active,
+    ...(selection.native ? ["OpenBLAS"] : []),
+    ...(selection.convolutions ? ["oneDNN"] : []),
+  ].join(" + ");
 }
 
 /**

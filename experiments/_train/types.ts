@@ -50,7 +50,7 @@ export type ModelConfig = {
 
 /** A run ready to train: backend chosen, data split, model built or restored. */
 export interface RunSetup {
-  /** The active tfjs backend, e.g. "wasm". */
+  /** The active tfjs backend and the native libraries it uses, e.g. "wasm + OpenBLAS + oneDNN". */
   backend: string;
   dataset: Dataset;
   /** Data-set indices trained on (sorted). */
