@@ -6,7 +6,7 @@ import {
   bernoulliGradients,
   bernoulliValue,
   fusedBernoulli,
-} from "./_bernoulli_parts.ts";
+} from "./bernoulli_kernel_parts.ts";
 
 /**
  * Elementwise log-probability of `x` under Bernoulli distributions given by

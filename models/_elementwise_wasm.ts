@@ -18,7 +18,7 @@ import {
   BERNOULLI_KERNEL,
   bernoulliGradients,
   bernoulliValue,
-} from "../losses/_bernoulli_parts.ts";
+} from "../losses/bernoulli_kernel_parts.ts";
 import { composeKernel } from "./_compose_kernel.ts";
 import { heapMemory, type SimdKernels, simdKernels } from "./_simd_wasm.ts";
 import type { WasmHeapBackend } from "./_wasm_heap.ts";

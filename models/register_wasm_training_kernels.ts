@@ -13,7 +13,7 @@ import {
   RELU_GRADIENT,
   reluGradWasm,
 } from "./_elementwise_wasm.ts";
-import { BERNOULLI_GRAD_KERNEL, BERNOULLI_KERNEL } from "../losses/_bernoulli_parts.ts";
+import { BERNOULLI_GRAD_KERNEL, BERNOULLI_KERNEL } from "../losses/bernoulli_kernel_parts.ts";
 
 /** Kernel names this library (re)registers for the wasm backend. */
 const REPLACED = [
@@ -51,7 +51,7 @@ let registered = false;
  * - `Sum` over every axis but the last (bias gradients): one SIMD pass;
  * - `Add` of a bias along the last axis: one SIMD pass (the shipped kernel
  *   takes its generic broadcasting path);
- * - the Bernoulli log-density's two fused kernels (losses/_bernoulli_parts.ts)
+ * - the Bernoulli log-density's two fused kernels (losses/bernoulli_kernel_parts.ts)
  *   and a ReLU-gradient kernel, with the Relu gradient (on every backend)
  *   using it where registered: one SIMD pass each instead of a dozen and three
  *   kernels;

@@ -9,7 +9,24 @@ const FLT_MIN = 2 ** -126;
 
 /** Logits over the whole range, with the edges the SIMD code branches on. */
 function logitCases(n: number, seed: number): Float32Array {
-  const edges = [0, -0, 1e-30, -1e-30, 17, -17, 40, -40, 40.5, -40.5, 86.9, -86.9, 87, -87, 88, -88];
+  const edges = [
+    0,
+    -0,
+    1e-30,
+    -1e-30,
+    17,
+    -17,
+    40,
+    -40,
+    40.5,
+    -40.5,
+    86.9,
+    -86.9,
+    87,
+    -87,
+    88,
+    -88,
+  ];
   const out = normals(n, seed).map((v) => v * 40);
   out.set(edges.slice(0, n));
   return out;
