@@ -24,7 +24,7 @@
  * 1.4·10⁻⁸ relative; with s computed from t directly there is no cancellation
  * as in log(1 + t). Both are within a few float32 ulps of the exact values (tested).
  */
-import { uleb, type WasmFunction } from "./_wasm_assembler.ts";
+import { get, set, simd, type WasmFunction } from "./_wasm_assembler.ts";
 
 /** dx[i] = x[i] > 0 ? dy[i] : 0 (NaN where x[i] is NaN). */
 export type ReluGradKernel = (dy: number, x: number, dx: number, bytes: number) => void;
@@ -52,9 +52,6 @@ export type BernoulliGradKernel = (
 ) => void;
 
 const I32 = 0x7f;
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
 const i32 = (n: number) => [0x41, ...sleb(n)];
 
 function sleb(n: number): number[] {

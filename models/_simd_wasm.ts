@@ -22,7 +22,7 @@
  *
  * The bytes are built here rather than shipped, so there is nothing to fetch.
  */
-import { heapModule, uleb } from "./_wasm_assembler.ts";
+import { get, heapModule, set, simd, uleb } from "./_wasm_assembler.ts";
 import {
   type BernoulliGradKernel,
   type BernoulliKernel,
@@ -104,10 +104,9 @@ export type BlockTransposeKernel = (
 ) => void;
 
 // Opcodes.
-const GET = 0x20, SET = 0x21, I32_CONST = 0x41, I32_ADD = 0x6a, I32_GE_U = 0x4f;
+const I32_CONST = 0x41, I32_ADD = 0x6a, I32_GE_U = 0x4f;
 const I32_MUL = 0x6c, I32_SHL = 0x74, I32_GT_U = 0x4b, SELECT = 0x1b;
 const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, VOID = 0x40;
-const simd = (op: number) => [0xfd, ...uleb(op)];
 const LOAD = [...simd(0x00), 2, 0]; // v128.load align=4 offset=0
 const STORE = [...simd(0x0b), 2, 0]; // v128.store align=4 offset=0
 const SPLAT = simd(0x13), SQRT = simd(0xe3), ADD = simd(0xe4), MUL = simd(0xe6);
@@ -123,8 +122,6 @@ const I = 16; // loop offset (i32 local)
 // v128 locals: the eight splatted scalars, then g, m', v'.
 const [B1, C1, B2, C2, D1, D2, EPS, NLR, G, M, V] = [17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27];
 
-const get = (i: number) => [GET, i];
-const set = (i: number) => [SET, i];
 const at = (ptr: number) => [...get(ptr), ...get(I), I32_ADD];
 /** local = local where |local| ≥ FLT_MIN, else +0 (flush a subnormal to zero). */
 const flush = (local: number) => [

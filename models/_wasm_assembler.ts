@@ -17,6 +17,13 @@ export function uleb(n: number): number[] {
   return out;
 }
 
+/** A SIMD instruction (prefix 0xfd, then its LEB128 opcode). */
+export const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+/** local.get of local `i`. */
+export const get = (i: number): number[] => [0x20, i];
+/** local.set of local `i`. */
+export const set = (i: number): number[] => [0x21, i];
+
 /** A section: its id, its byte length, its body. */
 export function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
