@@ -13,23 +13,39 @@ export interface RefCountingBackend {
   incRef(dataId: object): void;
 }
 
-/** Computes `fn(...inputs)` with tf ops and returns the result as a kernel output. */
+/**
+ * Computes `fn(...inputs)` with tf ops and returns the result as a kernel
+ * output (an array of outputs when `fn` returns an array).
+ */
 export function composeKernel(
   backend: RefCountingBackend,
   inputs: readonly tf.TensorInfo[],
   fn: (...xs: tf.Tensor[]) => tf.Tensor,
-): tf.TensorInfo {
+): tf.TensorInfo;
+export function composeKernel(
+  backend: RefCountingBackend,
+  inputs: readonly tf.TensorInfo[],
+  fn: (...xs: tf.Tensor[]) => tf.Tensor[],
+): tf.TensorInfo[];
+export function composeKernel(
+  backend: RefCountingBackend,
+  inputs: readonly tf.TensorInfo[],
+  fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): tf.TensorInfo | tf.TensorInfo[] {
   const engine = tf.engine();
   const wrapped = inputs.map((info) => {
     backend.incRef(info.dataId);
     return engine.makeTensorFromTensorInfo(info);
   });
   try {
-    const out = tf.tidy(() => fn(...wrapped));
-    backend.incRef(out.dataId);
-    const info = { dataId: out.dataId, shape: out.shape.slice(), dtype: out.dtype };
-    out.dispose();
-    return info;
+    const result = tf.tidy(() => fn(...wrapped));
+    const outs = Array.isArray(result) ? result : [result];
+    const infos = outs.map((out) => {
+      backend.incRef(out.dataId);
+      return { dataId: out.dataId, shape: out.shape.slice(), dtype: out.dtype };
+    });
+    tf.dispose(outs);
+    return Array.isArray(result) ? infos : infos[0];
   } finally {
     tf.dispose(wrapped);
   }

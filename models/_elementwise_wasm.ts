@@ -51,81 +51,65 @@ function fitsSimd(...infos: tf.TensorInfo[]): boolean {
     infos.every((info) => info.dtype === "float32" && tf.util.sizeFromShape(info.shape) === size);
 }
 
-function wasmKernel(
+/**
+ * A wasm kernel of float32 inputs `names` that runs `call` on heap offsets
+ * (the inputs', then `outputs` new outputs of the first input's shape, then the
+ * byte count), or `fallback` with tf ops where the SIMD functions are
+ * unavailable or the inputs do not fit them.
+ */
+function simdKernel(
   kernelName: string,
-  kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[],
+  names: readonly string[],
+  outputs: number,
+  call: (simd: SimdKernels, offsets: number[], bytes: number) => void,
+  fallback: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
 ): tf.KernelConfig {
+  const kernelFunc = ({ inputs, backend }: KernelArgs) => {
+    const infos = names.map((name) => inputs[name] as tf.TensorInfo);
+    const wasm = backend as unknown as Backend;
+    const simd = simdOf(wasm);
+    if (simd === null || !fitsSimd(...infos)) {
+      // One output or an array of them, as `fallback` returns (composeKernel handles both).
+      return composeKernel(wasm, infos, fallback as (...xs: tf.Tensor[]) => tf.Tensor);
+    }
+    const shape = infos[0].shape.slice();
+    const outs = Array.from({ length: outputs }, () => wasm.makeOutput(shape, "float32"));
+    const offsets = [...infos, ...outs].map((info) => wasm.getMemoryOffset(info.dataId));
+    call(simd, offsets, tf.util.sizeFromShape(shape) * 4);
+    return outputs === 1 ? outs[0] : outs;
+  };
   return { kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }
 
 /** The fused Bernoulli log-density and its gradient kernels. */
 export function bernoulliWasm(): tf.KernelConfig[] {
-  const forward = wasmKernel(BERNOULLI_KERNEL, ({ inputs, backend }) => {
-    const { x, logits } = inputs as { x: tf.TensorInfo; logits: tf.TensorInfo };
-    const wasm = backend as unknown as Backend;
-    const simd = simdOf(wasm);
-    if (simd === null || !fitsSimd(x, logits)) {
-      return composeKernel(wasm, [x, logits], bernoulliValue);
-    }
-    const out = wasm.makeOutput(x.shape.slice(), "float32");
-    const at = (info: tf.TensorInfo) => wasm.getMemoryOffset(info.dataId);
-    simd.bernoulli(at(x), at(logits), at(out), tf.util.sizeFromShape(x.shape) * 4);
-    return out;
-  });
-  const backward = wasmKernel(BERNOULLI_GRAD_KERNEL, ({ inputs, backend }) => {
-    const { x, logits, dy } = inputs as Record<"x" | "logits" | "dy", tf.TensorInfo>;
-    const wasm = backend as unknown as Backend;
-    const simd = simdOf(wasm);
-    if (simd === null || !fitsSimd(x, logits, dy)) {
-      const [gx, gl] = bernoulliGradientsAsKernel(wasm, x, logits, dy);
-      return [gx, gl];
-    }
-    const dx = wasm.makeOutput(x.shape.slice(), "float32");
-    const dl = wasm.makeOutput(logits.shape.slice(), "float32");
-    const at = (info: tf.TensorInfo) => wasm.getMemoryOffset(info.dataId);
-    simd.bernoulliGrad(
-      at(x),
-      at(logits),
-      at(dy),
-      at(dx),
-      at(dl),
-      tf.util.sizeFromShape(x.shape) * 4,
-    );
-    return [dx, dl];
-  });
-  return [forward, backward];
-}
-
-/** Both gradients with tf ops, as kernel outputs. */
-function bernoulliGradientsAsKernel(
-  backend: Backend,
-  x: tf.TensorInfo,
-  logits: tf.TensorInfo,
-  dy: tf.TensorInfo,
-): tf.TensorInfo[] {
-  return [0, 1].map((k) =>
-    composeKernel(backend, [x, logits, dy], (a, b, c) => {
-      const grads = bernoulliGradients(a, b, c);
-      grads[1 - k].dispose();
-      return grads[k];
-    })
-  );
+  return [
+    simdKernel(
+      BERNOULLI_KERNEL,
+      ["x", "logits"],
+      1,
+      (simd, [x, l, out], bytes) => simd.bernoulli(x, l, out, bytes),
+      bernoulliValue,
+    ),
+    simdKernel(
+      BERNOULLI_GRAD_KERNEL,
+      ["x", "logits", "dy"],
+      2,
+      (simd, [x, l, dy, dx, dl], bytes) => simd.bernoulliGrad(x, l, dy, dx, dl, bytes),
+      bernoulliGradients,
+    ),
+  ];
 }
 
 /** The ReLU gradient kernel (dy where x > 0). */
 export function reluGradWasm(): tf.KernelConfig {
-  return wasmKernel(RELU_GRAD_KERNEL, ({ inputs, backend }) => {
-    const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-    const wasm = backend as unknown as Backend;
-    const simd = simdOf(wasm);
-    if (simd === null || !fitsSimd(dy, x)) {
-      return composeKernel(wasm, [dy, x], reluGradientOps);
-    }
-    const out = wasm.makeOutput(x.shape.slice(), "float32");
-    const at = (info: tf.TensorInfo) => wasm.getMemoryOffset(info.dataId);
-    simd.reluGrad(at(dy), at(x), at(out), tf.util.sizeFromShape(x.shape) * 4);
-    return out;
-  });
+  return simdKernel(
+    RELU_GRAD_KERNEL,
+    ["dy", "x"],
+    1,
+    (simd, [dy, x, out], bytes) => simd.reluGrad(dy, x, out, bytes),
+    reluGradientOps,
+  );
 }
 
 /** tfjs's own ReLU gradient: dy·step(x). */
