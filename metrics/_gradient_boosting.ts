@@ -29,9 +29,11 @@
 // orders and keeps, for every feature, its rows sorted within each node (a
 // stable partition after every split), so a node's thresholds are scanned
 // sequentially: a depth-3 tree costs about 3 scans and 2 partitions of the
-// n × d sorted rows (≈ 2 ms at n = 10 000, d = 10).
+// n × d sorted rows. The scans and partitions run as WebAssembly where it can
+// be compiled (_tree_kernels.ts; the same numbers as the JavaScript forms).
 import { argmax } from "./_classes.ts";
 import { metricRng } from "./_rng.ts";
+import { FEATURE_THRESHOLD, ROW, treeKernels } from "./_tree_kernels.ts";
 
 /** Hyperparameters of {@link fitGradientBoosting}. */
 export interface GradientBoostingOptions {
@@ -43,6 +45,11 @@ export interface GradientBoostingOptions {
   learningRate?: number;
   /** Seed of the per-node feature order that breaks exact ties between features. */
   seed?: number;
+  /**
+   * Whether the scans and partitions may run as WebAssembly (the same trees
+   * to the last bit; false forces the JavaScript forms, which the tests compare).
+   */
+  wasm?: boolean;
 }
 
 /** A fitted gradient-boosting classifier. */
@@ -63,8 +70,6 @@ export interface GradientBoostingModel {
   /** Predicted class index of every row of column-major inputs `cols[j][i]`. */
   predict(cols: readonly Float64Array[]): Int32Array;
 }
-
-const FEATURE_THRESHOLD = 1e-7;
 
 // The hot loops live in small module-level functions so that V8 optimises
 // them (a long function called once would run its loops unoptimised).
@@ -101,140 +106,13 @@ function residuals(
   for (let i = 0; i < y.length; i++) residual[i] = (y[i] === cls ? 1 : 0) - prob[i * m + out];
 }
 
-// Sorted rows are stored as tagged row indices: bit 31 (the sign) marks a row
+// Sorted rows are stored as tagged row indices: bit 31 (the sign, ~ROW) marks a row
 // whose value has a near-tie, i.e. lies in a run of the feature's sorted
 // values with consecutive gaps ≤ FEATURE_THRESHOLD that holds at least two
 // rows. Two rows of different runs always differ by more than the threshold
 // (some gap between them does, and the values are sorted), so the value test
 // of a boundary is needed only when both rows are tagged, and a node's
 // rows need no copy of their values.
-const ROW = 0x7fffffff;
-
-/**
- * Best threshold of one feature within the segment [st, en) of its sorted
- * tagged rows: returns the position p of the first row right of the best
- * boundary (−1 if the segment holds no boundary) and writes its proxy into
- * `out[0]`. `total` is the node's residual sum.
- */
-function scanFeature(
-  rows: Int32Array,
-  col: Float64Array,
-  residual: Float64Array,
-  st: number,
-  en: number,
-  total: number,
-  out: Float64Array,
-): number {
-  const m = en - st;
-  let best = -Infinity;
-  let bestPos = -1;
-  let prev = rows[st];
-  let sl = residual[prev & ROW];
-  for (let p = st + 1; p < en; p++) {
-    const e = rows[p];
-    const i = e & ROW;
-    if ((e & prev) >= 0 || col[i] > col[prev & ROW] + FEATURE_THRESHOLD) {
-      // n_R·s_L − n_L·s_R = m·s_L − n_L·total; proxy = diff² / (n_L·n_R),
-      // compared without dividing (n_L·n_R > 0) and divided only on a win.
-      const nL = p - st;
-      const diff = m * sl - nL * total;
-      const q = nL * (m - nL);
-      if (diff * diff > best * q) {
-        best = diff * diff / q;
-        bestPos = p;
-      }
-    }
-    prev = e;
-    sl += residual[i];
-  }
-  out[0] = best;
-  return bestPos;
-}
-
-/**
- * {@link scanFeature} of two features over the same segment in one loop: the
- * two running sums are independent chains of additions, which the processor
- * overlaps. Writes [proxyA, posA, proxyB, posB] into `out`.
- */
-function scanPair(
-  rowsA: Int32Array,
-  colA: Float64Array,
-  rowsB: Int32Array,
-  colB: Float64Array,
-  residual: Float64Array,
-  st: number,
-  en: number,
-  total: number,
-  out: Float64Array,
-): void {
-  const m = en - st;
-  let bestA = -Infinity;
-  let bestB = -Infinity;
-  let posA = -1;
-  let posB = -1;
-  let prevA = rowsA[st];
-  let prevB = rowsB[st];
-  let slA = residual[prevA & ROW];
-  let slB = residual[prevB & ROW];
-  for (let p = st + 1; p < en; p++) {
-    const nL = p - st;
-    const q = nL * (m - nL);
-    const nLTotal = nL * total;
-    const eA = rowsA[p];
-    const iA = eA & ROW;
-    if ((eA & prevA) >= 0 || colA[iA] > colA[prevA & ROW] + FEATURE_THRESHOLD) {
-      const diff = m * slA - nLTotal;
-      if (diff * diff > bestA * q) {
-        bestA = diff * diff / q;
-        posA = p;
-      }
-    }
-    const eB = rowsB[p];
-    const iB = eB & ROW;
-    if ((eB & prevB) >= 0 || colB[iB] > colB[prevB & ROW] + FEATURE_THRESHOLD) {
-      const diff = m * slB - nLTotal;
-      if (diff * diff > bestB * q) {
-        bestB = diff * diff / q;
-        posB = p;
-      }
-    }
-    prevA = eA;
-    prevB = eB;
-    slA += residual[iA];
-    slB += residual[iB];
-  }
-  out[0] = bestA;
-  out[1] = posA;
-  out[2] = bestB;
-  out[3] = posB;
-}
-
-/**
- * Stable partition of the segment [st, en) of tagged `rows` into `to`: rows
- * with goLeft first. `tmp` is scratch of at least en − st entries.
- */
-function partition(
-  rows: Int32Array,
-  to: Int32Array,
-  st: number,
-  en: number,
-  goLeft: Uint8Array,
-  tmp: Int32Array,
-): void {
-  // Branch-free: every row is written at the left cursor and into `tmp`, and
-  // only the matching cursor advances; the right rows are copied after.
-  let wl = st;
-  let r = 0;
-  for (let p = st; p < en; p++) {
-    const e = rows[p];
-    const g = goLeft[e & ROW];
-    to[wl] = e;
-    tmp[r] = e;
-    wl += g;
-    r += 1 - g;
-  }
-  to.set(tmp.subarray(0, r), wl);
-}
 
 /**
  * Marks the rows of the split node `node` going left and moves them to their
@@ -320,7 +198,8 @@ export function fitGradientBoosting(
   cols: readonly Float64Array[],
   y: Int32Array,
   nClasses: number,
-  { nEstimators = 100, maxDepth = 3, learningRate = 0.1, seed = 0 }: GradientBoostingOptions = {},
+  { nEstimators = 100, maxDepth = 3, learningRate = 0.1, seed = 0, wasm = true }:
+    GradientBoostingOptions = {},
 ): GradientBoostingModel {
   const n = y.length;
   const d = cols.length;
@@ -328,11 +207,25 @@ export function fitGradientBoosting(
   const perStage = k === 2 ? 1 : k;
   const rng = metricRng(seed);
 
+  // The arrays the scans and partitions read live in the kernels' memory:
+  // a copy of the features, the presorted orders and two buffers of them,
+  // the residuals, the routing bytes, scratch.
+  const padded = (size: number) => Math.ceil(size / 8) * 8;
+  const arrayBytes = (d + 1) * padded(n * 8) + (3 * d + 1) * padded(n * 4) + padded(n) + 32;
+  const kernels = treeKernels(arrayBytes, wasm);
+  const features = cols.map((col) => {
+    const copy = kernels.f64(n);
+    copy.set(col.subarray(0, n));
+    return copy;
+  });
+
   // Presort every feature once, tagging the rows with near-ties.
   const orders: Int32Array[] = [];
   for (let j = 0; j < d; j++) {
     const col = cols[j];
-    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => col[a] - col[b]);
+    const order = kernels.i32(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => col[a] - col[b]);
     for (let p = 0; p + 1 < n; p++) {
       if (col[order[p + 1] & ROW] <= col[order[p] & ROW] + FEATURE_THRESHOLD) {
         order[p] |= ~ROW;
@@ -372,15 +265,15 @@ export function fitGradientBoosting(
   // root reads the presorted orders; each depth partitions its split nodes
   // into the other of two buffers.
   const prob = new Float64Array(n * perStage);
-  const residual = new Float64Array(n);
+  const residual = kernels.f64(n);
   const nodeOf = new Int32Array(n);
-  const goLeft = new Uint8Array(n);
-  const buffers = [0, 1].map(() => orders.map(() => new Int32Array(n)));
-  const tmp = new Int32Array(n);
+  const goLeft = kernels.u8(n);
+  const buffers = [0, 1].map(() => orders.map(() => kernels.i32(n)));
+  const tmp = kernels.i32(n);
   const segStart = new Int32Array(maxNodes);
   const segEnd = new Int32Array(maxNodes);
   const rank = new Int32Array(d);
-  const scratch = new Float64Array(4);
+  const scratch = kernels.f64(4);
   const candidates = new Int32Array(d);
   const featProxy = new Float64Array(d);
   const featPos = new Int32Array(d);
@@ -426,7 +319,17 @@ export function fitGradientBoosting(
     for (; c + 1 < nc; c += 2) {
       const ja = candidates[c];
       const jb = candidates[c + 1];
-      scanPair(idx[ja], cols[ja], idx[jb], cols[jb], residual, st, en, total, scratch);
+      kernels.scanPair(
+        idx[ja],
+        features[ja],
+        idx[jb],
+        features[jb],
+        residual,
+        st,
+        en,
+        total,
+        scratch,
+      );
       featProxy[ja] = scratch[0];
       featPos[ja] = scratch[1];
       featProxy[jb] = scratch[2];
@@ -434,7 +337,7 @@ export function fitGradientBoosting(
     }
     if (c < nc) {
       const j = candidates[c];
-      featPos[j] = scanFeature(idx[j], cols[j], residual, st, en, total, scratch);
+      featPos[j] = kernels.scan(idx[j], features[j], residual, st, en, total, scratch);
       featProxy[j] = scratch[0];
     }
     let best = -Infinity;
@@ -461,7 +364,7 @@ export function fitGradientBoosting(
     route(idx[bestF], st, pos, en, a, goLeft, nodeOf);
     const mid = pos;
     if (to !== null) {
-      for (let j = 0; j < d; j++) partition(idx[j], to[j], st, en, goLeft, tmp);
+      for (let j = 0; j < d; j++) kernels.partition(idx[j], to[j], st, en, goLeft, tmp);
     }
     segStart[2 * a + 1] = st;
     segEnd[2 * a + 1] = mid;
