@@ -345,3 +345,18 @@ Deno.test("class encoding: sorted classes, unseen test labels, one class is an e
     message: /Cannot fit: factor 3 takes the single value 4/,
   });
 });
+
+Deno.test("boosted trees: predicting the training rows gives the training predictions, shallow leaves included", () => {
+  const rng = metricRng(23);
+  const n = 500;
+  // x0 ≤ 0 holds only class 0 (a pure node: never split below depth 1), and
+  // a constant feature never splits at all.
+  const x0 = Float64Array.from({ length: n }, () => rng.normal());
+  const x1 = Float64Array.from({ length: n }, () => rng.normal());
+  const cols = [x0, x1, new Float64Array(n).fill(2)];
+  for (const k of [2, 3]) {
+    const y = Int32Array.from(x0, (v, i) => (v <= 0 ? 0 : 1 + (k === 3 && x1[i] > 0.3 ? 1 : 0)));
+    const model = fitGradientBoosting(cols, y, k, { nEstimators: 20 });
+    assert.deepEqual(model.predict(cols), model.trainPredictions);
+  }
+});
