@@ -7,7 +7,7 @@ import {
   completenessFromImportance,
   disentanglementFromImportance,
 } from "./_dci_from_importance.ts";
-import { fitGradientBoosting } from "./_gradient_boosting.ts";
+import { fitGradientBoosting, presortFeatures } from "./_gradient_boosting.ts";
 import { checkSplits } from "./_split.ts";
 import { checkInteger } from "./_validate.ts";
 import type { CodesAndFactors } from "./sap.ts";
@@ -38,11 +38,18 @@ export interface DciFactorFit {
   readonly testAccuracy: number;
 }
 
-/** Checked inputs: codes by columns and one job per factor. */
-export interface DciProblem {
-  readonly seed: number;
+/** The codes every factor's fit reads, structured-cloneable. */
+export interface DciCodes {
+  /** Training and test codes by columns. */
   readonly trainCols: Float64Array[];
   readonly testCols: Float64Array[];
+  /** The training codes' tagged sorted orders, shared by every factor's fit. */
+  readonly trainOrders: Int32Array[];
+}
+
+/** Checked inputs: codes by columns and one job per factor. */
+export interface DciProblem extends DciCodes {
+  readonly seed: number;
   readonly numTrain: number;
   readonly numTest: number;
   readonly jobs: DciFactorJob[];
@@ -74,6 +81,7 @@ export function prepareDci(
     seed,
     trainCols: tr.codes.cols,
     testCols: te.codes.cols,
+    trainOrders: presortFeatures(tr.codes.cols, tr.codes.n),
     numTrain: tr.codes.n,
     numTest: te.codes.n,
     jobs,
@@ -81,12 +89,10 @@ export function prepareDci(
 }
 
 /** Fits one factor's boosted trees on the training codes and scores both splits. */
-export function fitDciFactor(
-  trainCols: readonly Float64Array[],
-  testCols: readonly Float64Array[],
-  job: DciFactorJob,
-): DciFactorFit {
+export function fitDciFactor(codes: DciCodes, job: DciFactorJob): DciFactorFit {
+  const { trainCols, testCols, trainOrders } = codes;
   const model = fitGradientBoosting(trainCols, job.yTrain, job.nClasses, {
+    presorted: trainOrders,
     nEstimators: N_ESTIMATORS,
     maxDepth: MAX_DEPTH,
     learningRate: LEARNING_RATE,
@@ -123,4 +129,20 @@ export function assembleDci(problem: DciProblem, fits: readonly DciFactorFit[]):
     maxDepth: MAX_DEPTH,
     learningRate: LEARNING_RATE,
   };
+}
+
+/**
+ * The default number of Workers for `nFactors` factors on `cores` cores: the
+ * fewest, at least one per core, with which no Worker holds more than its
+ * core's fair share nFactors / cores of whole factors. With 5 factors on 2
+ * cores that is 3 (2 + 2 + 1 factors, which the cores share out evenly),
+ * where 2 Workers would leave one core idle while the other fits its third
+ * factor. Never more Workers than factors.
+ */
+export function defaultDciWorkers(nFactors: number, cores: number): number {
+  const share = nFactors / cores;
+  for (let w = Math.min(cores, nFactors); w < nFactors; w++) {
+    if (Math.ceil(nFactors / w) <= share) return w;
+  }
+  return nFactors;
 }

@@ -1,14 +1,10 @@
 // The Worker of `dciAsync`: receives the codes once, then fits one factor per
 // job message and posts its importances and accuracies back (or the error).
-import { type DciFactorJob, fitDciFactor } from "./_dci_parts.ts";
+import { type DciCodes, type DciFactorJob, fitDciFactor } from "./_dci_parts.ts";
 
 /** Messages from `dciAsync` to this Worker. */
 export type DciWorkerRequest =
-  | {
-    readonly type: "codes";
-    readonly trainCols: Float64Array[];
-    readonly testCols: Float64Array[];
-  }
+  | ({ readonly type: "codes" } & DciCodes)
   | { readonly type: "job"; readonly job: DciFactorJob };
 
 /** Messages from this Worker back to `dciAsync`. */
@@ -28,18 +24,16 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-let trainCols: Float64Array[] = [];
-let testCols: Float64Array[] = [];
+let codes: DciCodes = { trainCols: [], testCols: [], trainOrders: [] };
 
 scope.onmessage = ({ data }) => {
   if (data.type === "codes") {
-    trainCols = data.trainCols;
-    testCols = data.testCols;
+    codes = data;
     return;
   }
   const { job } = data;
   try {
-    const fit = fitDciFactor(trainCols, testCols, job);
+    const fit = fitDciFactor(codes, job);
     scope.postMessage({ type: "fit", k: job.k, ...fit });
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));

@@ -46,6 +46,11 @@ export interface GradientBoostingOptions {
   /** Seed of the per-node feature order that breaks exact ties between features. */
   seed?: number;
   /**
+   * The features' tagged sorted orders from {@link presortFeatures}, when
+   * several fits share the features (computed here otherwise).
+   */
+  presorted?: readonly Int32Array[];
+  /**
    * Whether the scans and partitions may run as WebAssembly (the same trees
    * to the last bit; false forces the JavaScript forms, which the tests compare).
    */
@@ -191,6 +196,26 @@ function updateLeaves(
 }
 
 /**
+ * Every feature's rows 0..n−1 sorted by value (ties in row order), tagged:
+ * bit 31 (~ROW) set on every row whose value lies within FEATURE_THRESHOLD
+ * of a neighbour's in that order.
+ */
+export function presortFeatures(cols: readonly Float64Array[], n: number): Int32Array[] {
+  return cols.map((col) => {
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => col[a] - col[b]);
+    for (let p = 0; p + 1 < n; p++) {
+      if (col[order[p + 1] & ROW] <= col[order[p] & ROW] + FEATURE_THRESHOLD) {
+        order[p] |= ~ROW;
+        order[p + 1] |= ~ROW;
+      }
+    }
+    return order;
+  });
+}
+
+/**
  * Fits gradient-boosted trees to features given by columns (`cols[j][i]` is
  * row i, feature j) and class indices `y` in 0..nClasses−1 (nClasses ≥ 2).
  */
@@ -198,8 +223,14 @@ export function fitGradientBoosting(
   cols: readonly Float64Array[],
   y: Int32Array,
   nClasses: number,
-  { nEstimators = 100, maxDepth = 3, learningRate = 0.1, seed = 0, wasm = true }:
-    GradientBoostingOptions = {},
+  {
+    nEstimators = 100,
+    maxDepth = 3,
+    learningRate = 0.1,
+    seed = 0,
+    wasm = true,
+    presorted,
+  }: GradientBoostingOptions = {},
 ): GradientBoostingModel {
   const n = y.length;
   const d = cols.length;
@@ -219,21 +250,13 @@ export function fitGradientBoosting(
     return copy;
   });
 
-  // Presort every feature once, tagging the rows with near-ties.
-  const orders: Int32Array[] = [];
-  for (let j = 0; j < d; j++) {
-    const col = cols[j];
-    const order = kernels.i32(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => col[a] - col[b]);
-    for (let p = 0; p + 1 < n; p++) {
-      if (col[order[p + 1] & ROW] <= col[order[p] & ROW] + FEATURE_THRESHOLD) {
-        order[p] |= ~ROW;
-        order[p + 1] |= ~ROW;
-      }
-    }
-    orders.push(order);
-  }
+  // Every feature sorted once per fit (or once for several), rows tagged with near-ties.
+  const sorted = presorted ?? presortFeatures(cols, n);
+  const orders = sorted.map((order) => {
+    const copy = kernels.i32(n);
+    copy.set(order.subarray(0, n));
+    return copy;
+  });
 
   // Initial raw scores from the class priors.
   const counts = new Float64Array(k);

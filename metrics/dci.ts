@@ -85,7 +85,7 @@ export function dci(
   const { seed = 0, onProgress } = options;
   const problem = prepareDci(train, test, seed, "compute DCI");
   const fits = problem.jobs.map((job) => {
-    const fit = fitDciFactor(problem.trainCols, problem.testCols, job);
+    const fit = fitDciFactor(problem, job);
     onProgress?.(job.k + 1, problem.jobs.length);
     return fit;
   });

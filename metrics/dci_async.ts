@@ -2,6 +2,7 @@ import {
   assembleDci,
   type DciFactorFit,
   type DciFactorJob,
+  defaultDciWorkers,
   fitDciFactor,
   prepareDci,
 } from "./_dci_parts.ts";
@@ -16,7 +17,11 @@ export interface DciAsyncOptions extends DciOptions {
    * Number of Workers the factors are spread over (each fits whole factors,
    * the costliest first; more Workers than factors are never started).
    * `onProgress` is called as each factor is done, in the order they finish.
-   * @default {Math.min(K, navigator.hardwareConcurrency)}
+   * The default is the fewest Workers, at least one per core, with which no
+   * Worker holds more than its core's fair share K / cores of the factors:
+   * 3 for K = 5 on 2 cores (2 + 2 + 1, which the two cores share out
+   * evenly), K / cores when that is whole.
+   * @default {the fewest W ≥ min(K, cores) with ⌈K / W⌉ ≤ K / cores}
    */
   workers?: number;
 }
@@ -116,14 +121,14 @@ export async function dciAsync(
   const nFactors = problem.jobs.length;
   if (typeof Worker === "undefined") {
     const fits = problem.jobs.map((job) => {
-      const fit = fitDciFactor(problem.trainCols, problem.testCols, job);
+      const fit = fitDciFactor(problem, job);
       onProgress?.(job.k + 1, nFactors);
       return fit;
     });
     return assembleDci(problem, fits);
   }
   const cores = Math.max(1, Math.floor(globalThis.navigator?.hardwareConcurrency ?? 1));
-  const count = Math.min(nFactors, workers ?? cores);
+  const count = Math.min(nFactors, workers ?? defaultDciWorkers(nFactors, cores));
   const pool: Worker[] = [];
   try {
     const url = new URL("./_dci_worker.ts", import.meta.url).href;
@@ -131,6 +136,7 @@ export async function dciAsync(
       type: "codes",
       trainCols: problem.trainCols,
       testCols: problem.testCols,
+      trainOrders: problem.trainOrders,
     };
     for (let w = 0; w < count; w++) {
       const worker = new Worker(url, { type: "module" });

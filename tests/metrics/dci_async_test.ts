@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { assertRejectsWith } from "../_helpers/assert.ts";
 import { dci } from "../../metrics/dci.ts";
 import { dciAsync } from "../../metrics/dci_async.ts";
+import { defaultDciWorkers } from "../../metrics/_dci_parts.ts";
 import { pinSplit } from "./_dci_pin_input.ts";
 import type { CodesAndFactors } from "../../metrics/sap.ts";
 
@@ -130,5 +131,31 @@ Deno.test("dciAsync: without Worker the factors are fitted in-process", async ()
     assert.deepEqual(await dciAsync(train, test, { seed: 4 }), dci(train, test, { seed: 4 }));
   } finally {
     globalThis.Worker = Original;
+  }
+});
+
+Deno.test("DCI on Workers: the default count gives no Worker more than its core's share", () => {
+  // [factors, cores, workers]: 5 on 2 → 3 (2 + 2 + 1); whole shares stay one per core.
+  const cases = [
+    [5, 2, 3],
+    [4, 2, 2],
+    [10, 2, 2],
+    [7, 2, 3],
+    [3, 2, 3],
+    [1, 8, 1],
+    [5, 8, 5],
+    [
+      12,
+      8,
+      12,
+    ],
+    [16, 8, 8],
+    [9, 4, 5],
+    [1, 1, 1],
+    [6, 1, 1],
+  ];
+  for (const [k, cores, w] of cases) {
+    assert.equal(defaultDciWorkers(k, cores), w, `${k} factors on ${cores} cores`);
+    assert.ok(Math.ceil(k / w) <= Math.max(1, k / cores) || w === k);
   }
 });
