@@ -17,7 +17,7 @@ export interface StudyArgs {
   runIndex?: string;
   /** --jobs: local worker processes ("auto": as many as the cores hold at --threads each). */
   jobs: number | "auto";
-  /** --threads: threads of one run (default: DISENTANGLE_THREADS, else every core up to 4, or cores / jobs). */
+  /** --threads: threads of one run (default: DISENTANGLE_THREADS, else half the cores up to 4, or cores / jobs). */
   threads?: number;
   /** --emit: write a batch script for this scheduler and exit. */
   emit?: "slurm" | "k8s";
@@ -95,7 +95,7 @@ const STUDY_HELP: [string, string][] = [
   ],
   [
     "--threads N",
-    "threads of one run (default DISENTANGLE_THREADS, else cores / jobs, at most 4)",
+    "threads of one run (default DISENTANGLE_THREADS, else cores / jobs; with auto jobs half the cores, at most 4)",
   ],
   ["--report-only", "write the report from the finished runs (says which are missing)"],
   ["--stale-after S", "seconds without a heartbeat before a claim is taken over (default 300)"],

@@ -117,6 +117,7 @@ for (const [name, tiny] of Object.entries(TINY)) {
     const outcome = await runExperiment(name, {
       preset: "quick",
       out,
+      jobs: 1, // in this process: these tests read the reports, not the scheduling
       patch: tiny.patch,
       overrides: tiny.overrides ?? {},
       io: silent,

@@ -30,6 +30,7 @@ Deno.test("re-running an interrupted experiment skips finished runs and resumes 
       runExperiment("capacity", {
         preset: "quick",
         out,
+        jobs: 1, // interrupted and resumed in this process
         patch,
         overrides: { checkpointEvery: 2 },
         io: { log: (l) => log.push(l), write: () => {}, tty: false },

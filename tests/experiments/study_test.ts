@@ -108,7 +108,11 @@ Deno.test("jobs and threads share the cores", () => {
   const env = Deno.env.get("DISENTANGLE_THREADS");
   Deno.env.delete("DISENTANGLE_THREADS");
   try {
-    assert.deepEqual(shareCores("auto", undefined, 2), { jobs: 1, threads: 2 });
+    // Auto: at least two runs at a time, each on half the cores (at most 4).
+    assert.deepEqual(shareCores("auto", undefined, 2), { jobs: 2, threads: 1 });
+    assert.deepEqual(shareCores("auto", undefined, 1), { jobs: 1, threads: 1 });
+    assert.deepEqual(shareCores("auto", undefined, 4), { jobs: 2, threads: 2 });
+    assert.deepEqual(shareCores("auto", undefined, 6), { jobs: 2, threads: 3 });
     assert.deepEqual(shareCores("auto", 1, 2), { jobs: 2, threads: 1 });
     assert.deepEqual(shareCores(2, undefined, 2), { jobs: 2, threads: 1 });
     assert.deepEqual(shareCores(4, undefined, 16), { jobs: 4, threads: 4 });
