@@ -111,14 +111,6 @@ function residuals(
   for (let i = 0; i < y.length; i++) residual[i] = (y[i] === cls ? 1 : 0) - prob[i * m + out];
 }
 
-// Sorted rows are stored as tagged row indices: bit 31 (the sign, ~ROW) marks a row
-// whose value has a near-tie, i.e. lies in a run of the feature's sorted
-// values with consecutive gaps ≤ FEATURE_THRESHOLD that holds at least two
-// rows. Two rows of different runs always differ by more than the threshold
-// (some gap between them does, and the values are sorted), so the value test
-// of a boundary is needed only when both rows are tagged, and a node's
-// rows need no copy of their values.
-
 /**
  * Marks the rows of the split node `node` going left and moves them to their
  * children. `rows` is the node's segment [st, en) sorted by the split feature,
