@@ -270,7 +270,8 @@ Deno.test("in one process, a run that fails does not stop the study: the others 
   const damaged = join(dir, "runs", ids[1], "checkpoint");
   await Deno.mkdir(damaged, { recursive: true });
   await Deno.writeTextFile(join(damaged, "state.json"), '{"step": 2}');
-  const r = await runScript(CLI, studyFlags(join(out, "one-fails")));
+  // --jobs 1: since the automatic split trains two runs at once on 2 cores, in-process is asked for.
+  const r = await runScript(CLI, [...studyFlags(join(out, "one-fails")), "--jobs", "1"]);
   const all = r.stdout + r.stderr;
   assert.equal(r.code, 1, all);
   assert.match(all, /run 2\/6 \(bn0\.2_d3\): failed: /);
