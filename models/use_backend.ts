@@ -213,7 +213,7 @@ function setUpNative(enabled: boolean, threads: number): void {
       FusedConv2D: tf.getKernel("FusedConv2D", "wasm")!,
       Conv2DBackpropInput: tf.getKernel("Conv2DBackpropInput", "wasm")!,
       Conv2DBackpropFilter: tf.getKernel("Conv2DBackpropFilter", "wasm")!,
-    }));
+    }, { sgemm: blas?.sgemm }));
   }
   nativeState = {
     blas,

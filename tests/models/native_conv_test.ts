@@ -13,6 +13,7 @@ import { assertClose } from "../_helpers/assert.ts";
 import { useBackend } from "../../models/use_backend.ts";
 import { betaTcvaeLosses, binaryBatch } from "./_train_losses.ts";
 import { loadNativeDnnl } from "../../models/_native_dnnl.ts";
+import { loadNativeBlas } from "../../models/_native_blas.ts";
 import { nativeConvKernels, type OriginalConvKernels } from "../../models/_native_conv_kernels.ts";
 
 // The library's own wasm kernels are the originals here: no native path yet.
@@ -26,8 +27,11 @@ const originals: OriginalConvKernels = {
   Conv2DBackpropInput: tf.getKernel("Conv2DBackpropInput", "wasm")!,
   Conv2DBackpropFilter: tf.getKernel("Conv2DBackpropFilter", "wasm")!,
 };
-const natives = dnnl === null ? [] : nativeConvKernels(dnnl, originals);
+// With OpenBLAS, as useBackend sets them up: transposed convolutions to one channel run on it.
+const blas = loadNativeBlas();
+const natives = dnnl === null ? [] : nativeConvKernels(dnnl, originals, { sgemm: blas?.sgemm });
 console.log(`oneDNN: ${dnnl === null ? reason : `${dnnl.library} ${dnnl.version}`}`);
+console.log(`one-channel data gradients: ${blas === null ? "oneDNN" : blas.library}`);
 
 function register(configs: readonly tf.KernelConfig[]): void {
   for (const config of configs) {
@@ -89,6 +93,7 @@ const CASES: { x: number[]; w: number[]; s: [number, number]; pad: Pad; d?: [num
   { x: [2, 8, 8, 3], w: [5, 5, 3, 6], s: [3, 3], pad: "same" }, // stride past half the kernel
   { x: [2, 9, 7, 2], w: [3, 3, 2, 3], s: [1, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
   { x: [1, 3, 3, 17], w: [1, 1, 17, 33], s: [1, 1], pad: "valid" },
+  { x: [2, 9, 7, 1], w: [3, 3, 1, 5], s: [1, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
   { x: [2, 11, 11, 4], w: [3, 3, 4, 5], s: [1, 1], pad: "same", d: [2, 2] }, // forward only
 ];
 
@@ -269,7 +274,14 @@ Deno.test({
             2,
             "same",
           );
-          return [gx, gw, t].map((v) => v.dataSync()[0]);
+          const one = tf.conv2dTranspose( // to one channel: the product-and-scatter path
+            tf.ones([2, 4, 4, 5]) as tf.Tensor4D,
+            tf.ones([4, 4, 1, 5]) as tf.Tensor4D,
+            [2, 8, 8, 1],
+            2,
+            "same",
+          );
+          return [gx, gw, t, one].map((v) => v.dataSync()[0]);
         });
       run();
       const tensors = tf.memory().numTensors, ids = backend.numDataIds();
