@@ -30,9 +30,12 @@ export interface UseBackendOptions {
    */
   warn?: (line: string) => void;
   /**
-   * Threads of the wasm backend (XNNPACK's pool, at most 4). With more than
-   * one, the threaded SIMD build runs on Workers sharing its heap; 1 is the
-   * single-threaded build. It is fixed when the wasm backend first
+   * Threads of the wasm backend (XNNPACK's pool, at most 4) and of the native
+   * libraries. With more than one, the threaded SIMD build runs on Workers
+   * sharing its heap; 1 is the single-threaded build. When oneDNN computes
+   * the convolutions (see `native`), XNNPACK is left with element-wise work
+   * and runs on one thread, which measured faster: the count is then
+   * oneDNN's and OpenBLAS's. It is fixed when the wasm backend first
    * initialises in a process: later calls report the count in use.
    * @default the environment variable DISENTANGLE_THREADS if set, else every
    *   logical core (navigator.hardwareConcurrency), at most 4
@@ -59,7 +62,11 @@ export interface BackendSelection {
   active: string;
   /** Whether the requested backend was unavailable and another one is used. */
   fellBack: boolean;
-  /** Threads the active backend computes on (1 for cpu; the pool size on wasm). */
+  /**
+   * Threads the active backend computes on (1 for cpu; XNNPACK's pool size on
+   * wasm, 1 when oneDNN computes the convolutions: see `native` and
+   * `convolutions` for the native libraries' threads).
+   */
   threads: number;
   /**
    * The native BLAS computing the wasm backend's matrix products (library,
@@ -271,6 +278,20 @@ function wantedThreads(threads: number | undefined, warn: (line: string) => void
   return Math.max(1, Math.min(cores ?? 1, MAX_WASM_THREADS));
 }
 
+/**
+ * XNNPACK's pool size for `threads` wanted: one thread when oneDNN takes the
+ * convolutions, since XNNPACK is then left with element-wise passes and its
+ * pool's idle workers took the cores oneDNN and OpenBLAS compute on. On the
+ * 2-core build machine (2026-12-04) a burgess β-TCVAE step took 55–59 ms
+ * with a one-thread XNNPACK against 66–74 ms with two (3 runs each,
+ * alternated); the MLP's step did not change (66–73 against 69–72 ms).
+ * Without oneDNN, XNNPACK computes the convolutions and keeps every thread
+ * (the conv step on one thread took 290–360 ms against 180–188 ms).
+ */
+function xnnpackThreads(threads: number): number {
+  return nativeState?.dnnl ? 1 : threads;
+}
+
 async function loadWasm(
   threads: number,
   warn: (line: string) => void,
@@ -280,12 +301,15 @@ async function loadWasm(
   registerWasmTrainingKernels();
   const initialised = (tf.engine() as unknown as { registry: Record<string, unknown> })
     .registry.wasm !== undefined;
-  if (!initialised && threads > 1 && tf.env().getBool("IS_NODE")) {
+  // The native libraries come first: they decide XNNPACK's thread count.
+  setUpNative(native, threads);
+  const pool = xnnpackThreads(threads);
+  if (!initialised && pool > 1 && tf.env().getBool("IS_NODE")) {
     try {
-      wasmThreads = await initThreadedWasm(api, threads);
+      wasmThreads = await initThreadedWasm(api, pool);
     } catch (e) {
       warn(
-        `warning: the wasm backend could not start ${threads} threads (${
+        `warning: the wasm backend could not start ${pool} threads (${
           firstLine(e, 160)
         }); it runs on one thread`,
       );
@@ -295,7 +319,6 @@ async function loadWasm(
     throw new Error("the wasm backend failed to initialise (its .wasm file could not be read)");
   }
   wasmThreads ??= api.getThreadsCount();
-  setUpNative(native, threads);
   return wasmThreads;
 }
 

@@ -9,7 +9,7 @@ import { buildVae } from "../../models/build_vae.ts";
 import { fusedAdam } from "../../models/fused_adam.ts";
 import { trainStep } from "../../models/train_step.ts";
 
-const { threads, native } = await useBackend("wasm");
+const { threads, native, convolutions } = await useBackend("wasm");
 
 function product(): number[] {
   return tf.tidy(() => {
@@ -80,6 +80,7 @@ const onCpu = { product: product(), moments: adamMoments(), ...losses() };
 console.log(JSON.stringify({
   threads,
   native: native !== null,
+  convolutionThreads: convolutions?.threads ?? null,
   loss: onWasm.loss,
   lossCpu: onCpu.loss,
   product: onWasm.product,

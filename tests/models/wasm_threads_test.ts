@@ -5,12 +5,21 @@ import { fileURLToPath } from "node:url";
 import { useBackend } from "../../models/use_backend.ts";
 import { assertRejectsWith } from "../_helpers/assert.ts";
 import { runScript } from "../_helpers/cli.ts";
+import { loadNativeDnnl } from "../../models/_native_dnnl.ts";
+
+/** Whether the probes will find oneDNN (as useBackend looks for it). */
+const oneDnn = (() => {
+  const lib = loadNativeDnnl();
+  lib?.close();
+  return lib !== null;
+})();
 
 const PROBE = fileURLToPath(new URL("./_wasm_threads_probe.ts", import.meta.url));
 
 interface Probe {
   threads: number;
   native: boolean;
+  convolutionThreads: number | null;
   loss: number;
   lossCpu: number;
   product: number[];
@@ -37,7 +46,8 @@ function assertClose(a: number[], b: number[], tol: number, what: string) {
 }
 
 Deno.test("wasm on 2 threads: same products, Adam moments and loss as the cpu backend; exits by itself", async () => {
-  const { result } = await probe({ DISENTANGLE_THREADS: "2" });
+  // Without oneDNN: with it, XNNPACK runs on one thread.
+  const { result } = await probe({ DISENTANGLE_THREADS: "2", DISENTANGLE_DNNL: "off" });
   assert.equal(result.threads, 2);
   assertClose(result.product, result.productCpu, 1e-5, "product");
   // fusedAdam on the shared heap follows tf.train.adam's float32 order exactly.
@@ -46,6 +56,18 @@ Deno.test("wasm on 2 threads: same products, Adam moments and loss as the cpu ba
   assert.equal(result.tensorsGrew, 0, "no tensor leaks over the steps");
   assert.equal(result.soakTensorsGrew, 0, "tensor count constant over 1 000 steps");
   assert.equal(result.soakWorkersGrew, 0, "worker count constant over 1 000 steps");
+});
+
+Deno.test({
+  name: "with oneDNN for the convolutions, XNNPACK runs on one thread; the native libraries on two",
+  ignore: !oneDnn,
+  fn: async () => {
+    const { result } = await probe({ DISENTANGLE_THREADS: "2" });
+    assert.equal(result.threads, 1);
+    assert.equal(result.convolutionThreads, 2);
+    assertClose(result.product, result.productCpu, 1e-5, "product");
+    assert.ok(Math.abs(result.loss - result.lossCpu) <= 1e-4 * Math.abs(result.lossCpu));
+  },
 });
 
 Deno.test("DISENTANGLE_THREADS=1 selects the single-threaded build", async () => {
