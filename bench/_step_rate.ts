@@ -81,7 +81,14 @@ for (const [arch, state] of cases) {
   console.log(JSON.stringify({
     model: arch,
     state,
-    threads: selection.threads,
+    // The cores the step computes on: the native libraries' threads when they
+    // run (XNNPACK then keeps one thread for the element-wise passes).
+    threads: Math.max(
+      selection.threads,
+      selection.native?.threads ?? 0,
+      selection.convolutions?.threads ?? 0,
+    ),
+    xnnpackThreads: selection.threads,
     native: selection.native !== null,
     convolutions: selection.convolutions !== null,
     stepsPerSecond: 1000 / median,
