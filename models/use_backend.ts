@@ -92,7 +92,7 @@ export interface BackendSelection {
   simdReason?: string;
   /**
    * One line for a log: the backend, its build and threads, e.g. "wasm
-   * (XNNPACK SIMD, 2 threads) with OpenBLAS 0.3.21 … (2 threads) for matrix products
+   * (XNNPACK SIMD, 1 thread) with OpenBLAS 0.3.21 … (2 threads) for matrix products
    * and oneDNN 2.6.3 (2 threads) for convolutions".
    */
   summary: string;
