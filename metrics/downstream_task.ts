@@ -34,6 +34,12 @@ export interface DownstreamTaskOptions {
    * @default {0}
    */
   seed?: number;
+  /**
+   * Called after each fit (one per predictor, size and factor) with the fits
+   * done and their total, for a progress display.
+   * @default {undefined}
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Accuracies of one predictor at one training size. */
@@ -180,6 +186,7 @@ export function downstreamTask(
     predictors = ["logisticRegression", "boostedTrees"],
     cs = DEFAULT_CS,
     seed = 0,
+    onProgress,
   } = options;
   checkInteger(seed, "options.seed", action, 0, 2 ** 32 - 1);
   const { train: tr, test: te } = checkSplits(train, test, action);
@@ -217,6 +224,8 @@ export function downstreamTask(
 
   // The factor being fitted (the boosted trees of factor k use seed + k).
   let factor = 0;
+  let fitsDone = 0;
+  const fitsTotal = predictors.length * sizes.length * tr.factors.d;
   const run = (
     fit: (x: Float64Array[], yIdx: Int32Array, k: number) => (xs: Float64Array[]) => Int32Array,
     chooseC: boolean,
@@ -237,6 +246,7 @@ export function downstreamTask(
           fitter(x, yIdx, kk));
         perFactorTrain.push(scored(predictions[0], y, encode));
         perFactorTest.push(scored(predictions[1], te.factors.cols[k], encode));
+        onProgress?.(++fitsDone, fitsTotal);
       }
       const mean = (v: number[]) =>
         v.reduce((a, b) =>

@@ -1,5 +1,6 @@
 // The table `deno task score` prints: what was scored, every headline score,
 // the per-factor scores, and the metrics that failed or could not be computed.
+import type { DownstreamTaskResult } from "../../metrics/mod.ts";
 import type { ScoreResult } from "./run_score.ts";
 
 const format = (name: string, v: number) => name === "activeUnits" ? String(v) : v.toFixed(4);
@@ -36,6 +37,7 @@ export function formatTable(result: ScoreResult): string {
     const factors = Array.from({ length: result.factorCount }, (_, k) => `f${k}`.padStart(7));
     lines.push("", `${"per factor".padEnd(14)} ${factors.join(" ")}`, ...rows);
   }
+  lines.push(...downstreamRows(result.details.downstream));
   const notes = Object.values(result.details).flatMap((o) =>
     "notes" in o && o.notes ? Object.values(o.notes) : []
   );
@@ -51,4 +53,25 @@ export function formatTable(result: ScoreResult): string {
     for (const [name, why] of missing) lines.push(`  ${name}: ${why}`);
   }
   return lines.join("\n");
+}
+
+/** The downstream task's mean test accuracy per predictor and training size, as lines. */
+function downstreamRows(outcome: ScoreResult["details"][string] | undefined): string[] {
+  if (!outcome || !("result" in outcome)) return [];
+  const r = outcome.result as DownstreamTaskResult;
+  const rows = [
+    "",
+    "downstream task: mean test accuracy by training size",
+    `${"rows".padEnd(18)} ${r.sizes.map((s) => String(s).padStart(7)).join(" ")}`,
+  ];
+  for (const p of ["logisticRegression", "boostedTrees"] as const) {
+    const accuracies = r[p];
+    if (!accuracies) continue;
+    rows.push(
+      `${p.padEnd(18)} ${
+        accuracies.map((a) => a.meanTestAccuracy.toFixed(3).padStart(7)).join(" ")
+      }`,
+    );
+  }
+  return rows;
 }

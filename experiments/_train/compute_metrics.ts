@@ -9,9 +9,12 @@ import {
   betaVaeScore,
   type CodesAndFactors,
   dciAsync,
+  dcimig,
+  downstreamTask,
   explicitness,
   factorVaeScore,
   irs,
+  jemmig,
   mig,
   modularity,
   posteriorMig,
@@ -207,6 +210,39 @@ const FINAL_METRICS: readonly FinalMetric[] = [
     headline: (r) => ({ irs: r.score }),
   }),
   metric({
+    name: "dcimig",
+    needs: "labelled",
+    // A gap between a code's two most informative factors needs two factors.
+    applies: ({ factorCount }) => factorCount > 1,
+    compute: ({ codes, factors }) => dcimig(codes, factors),
+    headline: (r) => ({ dcimig: r.score }),
+  }),
+  metric({
+    name: "jemmig",
+    needs: "labelled",
+    // The gap to the second most informative code needs two code dimensions.
+    applies: ({ codes }) => codes.length > 0 && codes[0].length > 1,
+    compute: ({ codes, factors }) => jemmig(codes, factors),
+    headline: (r) => ({ jemmig: r.score }),
+  }),
+  metric({
+    name: "downstream",
+    needs: "labelled",
+    // ~10 s of cross-validated fits: deno task score computes it, runs do not.
+    optIn: true,
+    compute: ({ train, test }, { seed, onProgress }) =>
+      downstreamTask(train, test, {
+        sizes: downstreamSizes(train.codes.length),
+        seed,
+        ...(onProgress ? { onProgress } : {}),
+      }),
+    // The accuracies at the largest training size; every size is in the details.
+    headline: (r) => ({
+      downstreamLogisticRegression: r.logisticRegression!.at(-1)!.meanTestAccuracy,
+      downstreamBoostedTrees: r.boostedTrees!.at(-1)!.meanTestAccuracy,
+    }),
+  }),
+  metric({
     name: "posteriorMig",
     needs: "posterior",
     optIn: true,
@@ -215,6 +251,15 @@ const FINAL_METRICS: readonly FinalMetric[] = [
     headline: (r) => ({ posteriorMig: r.score }),
   }),
 ];
+
+/**
+ * The downstream task's training sizes: disentanglement_lib's 10, 100, 1 000
+ * and 10 000 up to the rows there are, or all of them when fewer than 10.
+ */
+export function downstreamSizes(rows: number): number[] {
+  const sizes = [10, 100, 1000, 10000].filter((s) => s <= rows);
+  return sizes.length > 0 ? sizes : [rows];
+}
 
 /** Every metric's name, in the order they run. */
 export const METRIC_NAMES: readonly string[] = FINAL_METRICS.map((m) => m.name);

@@ -61,6 +61,14 @@ Deno.test("score reads one .npz for both, prints the table, says it split, write
     assert.match(r.stdout, /\ndciDisentanglement +\d\.\d{4}\n/);
     assert.match(r.stdout, /per factor +f0 +f1/);
     assert.match(r.stdout, /posteriorMig: needs --mean and --log-var/);
+    // DCIMIG, JEMMIG and the downstream task (sizes 10 and 100 of the 192 rows).
+    assert.match(r.stdout, /\ndcimig +0\.\d{4}\n/);
+    assert.match(r.stdout, /\njemmig +0\.\d{4}\n/);
+    assert.match(r.stdout, /\ndownstreamBoostedTrees +[01]\.\d{4}\n/);
+    assert.match(
+      r.stdout,
+      /downstream task: mean test accuracy by training size\nrows +10 +100\nlogisticRegression +[01]\.\d{3} +[01]\.\d{3}\nboostedTrees +[01]\.\d{3} +[01]\.\d{3}\n/,
+    );
     const json = JSON.parse(await Deno.readTextFile(`${dir}/out/scores.json`));
     assert.equal(typeof json.version, "string");
     assert.deepEqual(json.split, {
@@ -76,6 +84,13 @@ Deno.test("score reads one .npz for both, prints the table, says it split, write
     assert.equal(json.details.dci.result.numTest, 48);
     assert.equal(json.details.dci.result.seed, 0);
     assert.ok(json.scores.mig > 0.5, `mig ${json.scores.mig}`);
+    assert.deepEqual(json.details.downstream.result.sizes, [10, 100]);
+    assert.equal(json.details.downstream.result.numTest, 48);
+    assert.equal(
+      json.scores.downstreamBoostedTrees,
+      json.details.downstream.result.boostedTrees[1].meanTestAccuracy,
+    );
+    assert.equal(json.details.dcimig.result.samples, 240);
     const html = await Deno.readTextFile(`${dir}/report/index.html`);
     assert.match(html, /<svg id="mutual-info" class="heatmap"/);
     assert.match(html, /<svg id="dci-importance" class="heatmap"/);

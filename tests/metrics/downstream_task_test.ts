@@ -110,3 +110,14 @@ Deno.test("downstreamTask: bad input names the argument", () => {
     /train.factors\[4\]\[0\] must be finite/,
   );
 });
+
+Deno.test("downstreamTask: onProgress counts every fit, one per predictor, size and factor", () => {
+  const code = (f: number[]) => [f[0], f[1]];
+  const calls: [number, number][] = [];
+  downstreamTask(split(60, 3, code), split(30, 4, code), {
+    sizes: [20, 60],
+    onProgress: (done, total) => calls.push([done, total]),
+  });
+  // 2 predictors × 2 sizes × 2 factors.
+  assert.deepEqual(calls, Array.from({ length: 8 }, (_, i) => [i + 1, 8]));
+});
