@@ -19,7 +19,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { composeKernel, type RefCountingBackend } from "./_compose_kernel.ts";
 import { heapMemory, simdKernels } from "./_simd_wasm.ts";
-import type { WasmHeapBackend } from "./_wasm_heap.ts";
+import { padSpatial, type WasmHeapBackend } from "./_wasm_heap.ts";
 
 interface Attrs {
   strides: number | [number, number];
@@ -65,7 +65,7 @@ function conv2dBackpropFilter(
     // Pad so that every tap of every output position reads inside the buffer.
     const padBottom = Math.max(0, (info.outHeight - 1) * sh + kh - top - info.inHeight);
     const padRight = Math.max(0, (info.outWidth - 1) * sw + kw - left - info.inWidth);
-    const xp = tf.pad(x4, [[0, 0], [top, padBottom], [left, padRight], [0, 0]]);
+    const xp = padSpatial(x4, top, padBottom, left, padRight);
     const backend = tf.backend() as unknown as WasmHeapBackend;
     const out = backend.makeOutput([...filterShape], "float32");
     kernel(

@@ -88,3 +88,34 @@ export function subPixelFilter(w: tf.Tensor4D, sh: number, sw: number): tf.Tenso
   }
   return tf.engine().makeTensorFromTensorInfo(outInfo) as tf.Tensor4D;
 }
+
+/**
+ * Zero-pads the two spatial axes of an NHWC tensor: out[b, h + top, w + left,
+ * c] = x[b, h, w, c], zeros elsewhere. One fill and one copy per input row
+ * (W·C contiguous floats), in place of the shipped PadV2, which took ~8 ms for
+ * 64×64×64×1 → 64×66×66×1 (the one-channel filter gradient's input).
+ */
+export function padSpatial(
+  x: tf.Tensor4D,
+  top: number,
+  bottom: number,
+  left: number,
+  right: number,
+): tf.Tensor4D {
+  const backend = tf.backend() as unknown as WasmHeapBackend;
+  const [batch, height, width, c] = x.shape;
+  const ph = height + top + bottom, pw = width + left + right;
+  const outInfo = backend.makeOutput([batch, ph, pw, c], "float32");
+  const heap = backend.wasm.HEAPF32; // after the allocation, which may grow the heap
+  const src = backend.getMemoryOffset(x.dataId) >>> 2;
+  const dst = backend.getMemoryOffset(outInfo.dataId) >>> 2;
+  heap.fill(0, dst, dst + batch * ph * pw * c);
+  const run = width * c;
+  for (let b = 0; b < batch; b++) {
+    for (let h = 0; h < height; h++) {
+      const from = src + (b * height + h) * run;
+      heap.copyWithin(dst + ((b * ph + h + top) * pw + left) * c, from, from + run);
+    }
+  }
+  return tf.engine().makeTensorFromTensorInfo(outInfo) as tf.Tensor4D;
+}

@@ -205,10 +205,16 @@ Deno.test("the wasm kernels free every intermediate: no tensor or buffer is left
     const w = tf.randomNormal([40, 2000], 0, 1, "float32", 4) as tf.Tensor2D;
     const bias = tf.randomNormal([2000], 0, 1, "float32", 5);
     const rows = tf.randomNormal([8, 40], 0, 1, "float32", 6) as tf.Tensor2D;
+    // One input channel: the SIMD filter gradient on a padded copy of x.
+    const x1 = tf.randomNormal([2, 8, 8, 1], 0, 1, "float32", 7) as tf.Tensor4D;
+    const f1 = tf.randomNormal([4, 4, 1, 16], 0, 1, "float32", 8) as tf.Tensor4D;
     const run = () => {
       const [gx, gf] = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
         tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, 2, "same")))
       )([x, f]);
+      const [gx1, gf1] = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, 2, "same")))
+      )([x1, f1]);
       const ones = tf.ones([2, 5, 4, 5]) as tf.Tensor4D;
       const t = tf.conv2dTranspose(ones, f, [2, 9, 7, 3], 2, "same");
       const m = [
@@ -221,14 +227,41 @@ Deno.test("the wasm kernels free every intermediate: no tensor or buffer is left
         tf.matMul(rows, w),
         tf.fused.matMul({ a: rows, b: w, bias, activation: "relu" }),
       ];
-      tf.dispose([gx, gf, ones, t, ...m, ...big]);
+      tf.dispose([gx, gf, gx1, gf1, ones, t, ...m, ...big]);
     };
     run(); // first use compiles and caches
     const tensors = tf.memory().numTensors, buffers = wasmDataIds();
     for (let i = 0; i < 3; i++) run();
     assert.equal(tf.memory().numTensors, tensors, "tensor count grew");
     assert.equal(wasmDataIds(), buffers, "wasm buffer count grew");
-    tf.dispose([x, f, a, w, bias, rows]);
+    tf.dispose([x, f, a, w, bias, rows, x1, f1]);
+  } finally {
+    tf.setBackend("cpu");
+  }
+});
+
+Deno.test("padSpatial equals tf.pad on the spatial axes, whatever the heap held before", async () => {
+  const { padSpatial } = await import("../../models/_wasm_heap.ts");
+  tf.setBackend("wasm");
+  try {
+    const shapes: [number, number, number, number][] = [[1, 1, 1, 1], [3, 5, 7, 1], [2, 4, 3, 5]];
+    const pads: [number, number, number, number][] = [[0, 0, 0, 0], [1, 1, 1, 1], [2, 0, 0, 3]];
+    for (const [i, shape] of shapes.entries()) {
+      for (const [top, bottom, left, right] of pads) {
+        // Leave non-zero garbage in freed memory the output may reuse.
+        tf.dispose(tf.fill([4096], 7));
+        const x = tf.tensor4d(normals(shape.reduce((a, b) => a * b), 700 + i), shape);
+        const got = padSpatial(x, top, bottom, left, right);
+        const want = tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+        assert.deepEqual(got.shape, want.shape);
+        assert.deepEqual(
+          got.dataSync(),
+          want.dataSync(),
+          `${shape} padded ${top},${bottom},${left},${right}`,
+        );
+        tf.dispose([x, got, want]);
+      }
+    }
   } finally {
     tf.setBackend("cpu");
   }
