@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { type AdamHelper, adamHelper, type AdamTask } from "./_adam_helper.ts";
+import { MAX_TASKS } from "./_adam_protocol.ts";
 import { heapMemory, simdKernels } from "./_simd_wasm.ts";
 
 /** Options of {@link fusedAdam}; the same as `tf.train.adam`'s arguments. */
@@ -112,6 +114,51 @@ export function fusedAdam(options: FusedAdamOptions = {}): AdamOptimizer {
   return new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon);
 }
 
+/** The kernel's eight scalars: β₁, 1−β₁, β₂, 1−β₂, 1−β₁ᵗ, 1−β₂ᵗ, ε, −lr. */
+type Hyper = [number, number, number, number, number, number, number, number];
+
+/** One variable's update: its gradient, [m, v, value] and their new buffers. */
+interface Update {
+  gradient: tf.Tensor;
+  variables: [tf.Variable, tf.Variable, tf.Variable];
+  outs: tf.TensorInfo[];
+}
+
+/**
+ * Variables of at least this many elements are split with the helper thread;
+ * smaller ones cost less than the hand-over.
+ */
+const SPLIT_MIN = 1 << 15;
+
+/**
+ * Hands the upper half of each large task to the heap's helper thread when it
+ * is ready and returns what the caller runs (and what the helper runs, in
+ * case it fails); without a helper, every task stays with the caller.
+ */
+function splitWithHelper(
+  tasks: readonly AdamTask[],
+  backend: WasmBackend,
+  hyper: readonly number[],
+): { tasks: AdamTask[]; theirs: AdamTask[]; helper?: AdamHelper } {
+  const memory = heapMemory(backend.wasm);
+  const helper = memory ? adamHelper(memory) : null;
+  if (helper === null || !helper.ready()) return { tasks: [...tasks], theirs: [] };
+  const mine: AdamTask[] = [], theirs: AdamTask[] = [];
+  for (const task of tasks) {
+    const [bytes, p, g, m, v, po, mo, vo] = task;
+    if (bytes < SPLIT_MIN * 4 || theirs.length === MAX_TASKS) {
+      mine.push(task);
+      continue;
+    }
+    const low = (bytes >>> 5) << 4; // half, in whole 16-byte vectors
+    mine.push([low, p, g, m, v, po, mo, vo]);
+    theirs.push([bytes - low, p + low, g + low, m + low, v + low, po + low, mo + low, vo + low]);
+  }
+  if (theirs.length === 0) return { tasks: mine, theirs };
+  helper.start(hyper, theirs);
+  return { tasks: mine, theirs, helper };
+}
+
 class FusedAdamOptimizer extends tf.AdamOptimizer {
   override applyGradients(
     variableGradients: Parameters<tf.AdamOptimizer["applyGradients"]>[0],
@@ -134,6 +181,9 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
     const kernel = simd.adam;
     const acc1 = self.accBeta1.dataSync()[0], acc2 = self.accBeta2.dataSync()[0];
     const d1 = f32(1 - acc1), d2 = f32(1 - acc2);
+    const hyper = [b1, c1, b2, c2, d1, d2, eps, negLr];
+    // Every output first: allocating may grow the heap (offsets stay put).
+    const updates: Update[] = [];
     names.forEach((name, i) => {
       const value = engine.registeredVariables[name];
       if (self.accumulatedFirstMoment[i] == null) {
@@ -163,31 +213,26 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
         );
       }
       const outs = [m, v, value].map((t) => backend.makeOutput(t.shape.slice(), "float32"));
-      // Offsets after every allocation: allocating may grow (and move) the heap.
-      const at = (t: { dataId: object }) => backend.getMemoryOffset(t.dataId) >>> 2;
-      const heap = backend.wasm.HEAPF32;
-      const gi = at(gradient), mi = at(m), vi = at(v), pi = at(value);
-      const mo = at(outs[0]), vo = at(outs[1]), po = at(outs[2]);
-      const n = value.size, n4 = n & ~3;
-      kernel(
-        n4 * 4,
-        pi * 4,
-        gi * 4,
-        mi * 4,
-        vi * 4,
-        po * 4,
-        mo * 4,
-        vo * 4,
-        b1,
-        c1,
-        b2,
-        c2,
-        d1,
-        d2,
-        eps,
-        negLr,
-      );
-      for (let k = n4; k < n; k++) { // the last n mod 4 elements
+      updates.push({ gradient, variables: [m, v, value], outs });
+    });
+    const at = (t: { dataId: object }) => backend.getMemoryOffset(t.dataId);
+    // [bytes, p, g, m, v, p', m', v'] of each update's SIMD part, in bytes.
+    const tasks = updates.map(({ gradient, variables: [m, v, value], outs }): AdamTask => [
+      (value.size & ~3) * 4,
+      at(value),
+      at(gradient),
+      at(m),
+      at(v),
+      at(outs[2]),
+      at(outs[0]),
+      at(outs[1]),
+    ]);
+    const mine = splitWithHelper(tasks, backend, hyper);
+    for (const task of mine.tasks) kernel(...task, ...(hyper as Hyper));
+    const heap = backend.wasm.HEAPF32;
+    updates.forEach(({ variables: [, , value] }, u) => {
+      const [pi, gi, mi, vi, po, mo, vo] = tasks[u].slice(1).map((b) => b >>> 2);
+      for (let k = value.size & ~3; k < value.size; k++) { // the last n mod 4 elements
         const g = heap[gi + k];
         const mk = flush(f32(f32(heap[mi + k] * b1) + f32(g * c1)));
         const vk = flush(f32(f32(heap[vi + k] * b2) + f32(f32(g * g) * c2)));
@@ -197,12 +242,18 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
         const step = f32(f32(mh / f32(f32(Math.sqrt(vh)) + eps)) * negLr);
         heap[po + k] = f32(step + heap[pi + k]);
       }
-      [m, v, value].forEach((variable, j) => {
+    });
+    // The helper's parts; if it failed on them, they run here.
+    if (mine.helper && !mine.helper.finish()) {
+      for (const task of mine.theirs) kernel(...task, ...(hyper as Hyper));
+    }
+    for (const { variables, outs } of updates) {
+      variables.forEach((variable, j) => {
         const t = engine.makeTensorFromTensorInfo(outs[j]);
         variable.assign(t);
         t.dispose();
       });
-    });
+    }
     tf.tidy(() => {
       self.accBeta1.assign(tf.mul(self.accBeta1, self.beta1));
       self.accBeta2.assign(tf.mul(self.accBeta2, self.beta2));

@@ -304,14 +304,16 @@ async function loadWasm(
   // The native libraries come first: they decide XNNPACK's thread count.
   setUpNative(native, threads);
   const pool = xnnpackThreads(threads);
-  if (!initialised && pool > 1 && tf.env().getBool("IS_NODE")) {
+  // The threaded build even for a one-thread pool beside oneDNN: its heap is
+  // shared, so the fused Adam pass can run on a second thread (_adam_helper.ts).
+  if (!initialised && threads > 1 && tf.env().getBool("IS_NODE")) {
     try {
       wasmThreads = await initThreadedWasm(api, pool);
     } catch (e) {
       warn(
-        `warning: the wasm backend could not start ${pool} threads (${
-          firstLine(e, 160)
-        }); it runs on one thread`,
+        `warning: the wasm backend could not start its threaded build with ${pool} thread${
+          pool > 1 ? "s" : ""
+        } (${firstLine(e, 160)}); it runs on the single-threaded one`,
       );
     }
   }

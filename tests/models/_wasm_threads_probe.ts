@@ -8,8 +8,20 @@ import { useBackend } from "../../models/use_backend.ts";
 import { buildVae } from "../../models/build_vae.ts";
 import { fusedAdam } from "../../models/fused_adam.ts";
 import { trainStep } from "../../models/train_step.ts";
+import { adamHelper } from "../../models/_adam_helper.ts";
+import { heapMemory } from "../../models/_simd_wasm.ts";
 
 const { threads, native, convolutions } = await useBackend("wasm");
+
+// The fused Adam pass's helper thread, where the heap is shared: started here
+// and given up to 10 s to compile its kernels.
+const memory = heapMemory(
+  (tf.backend() as unknown as { wasm: Parameters<typeof heapMemory>[0] }).wasm,
+);
+const helper = memory ? adamHelper(memory) : null;
+for (let i = 0; i < 200 && helper !== null && !helper.ready(); i++) {
+  await new Promise((r) => setTimeout(r, 50));
+}
 
 function product(): number[] {
   return tf.tidy(() => {
@@ -29,6 +41,42 @@ function adamMoments(): number[] {
   opt.dispose();
   v.dispose();
   return out;
+}
+
+/**
+ * Three Adam steps on variables large enough to be split with the helper
+ * (3·2¹⁵ + 3 elements, not a multiple of 4, and one just below the split):
+ * the parameters, then the first and second moments.
+ */
+function bigAdam(makeOptimizer: () => tf.Optimizer): Float32Array[] {
+  const sizes = [3 * 32768 + 3, 32767];
+  const vs = sizes.map((n, i) => tf.variable(tf.randomNormal([n], 0, 1, "float32", 10 + i)));
+  const weights = sizes.map((n) => tf.sin(tf.range(0, n)));
+  const opt = makeOptimizer();
+  for (let i = 0; i < 3; i++) {
+    opt.minimize(
+      () => tf.addN(vs.map((v, j) => tf.sum(tf.mul(tf.square(v), weights[j])))) as tf.Scalar,
+      false,
+      vs,
+    );
+  }
+  const out = vs.map((v) => v.dataSync() as Float32Array);
+  const adam = opt as unknown as {
+    accumulatedFirstMoment: { variable: tf.Variable }[];
+    accumulatedSecondMoment: { variable: tf.Variable }[];
+  };
+  for (const m of [...adam.accumulatedFirstMoment, ...adam.accumulatedSecondMoment]) {
+    out.push(m.variable.dataSync() as Float32Array);
+  }
+  opt.dispose();
+  tf.dispose([...vs, ...weights]);
+  return out;
+}
+
+function mismatches(a: Float32Array[], b: Float32Array[]): number {
+  let count = 0;
+  a.forEach((x, i) => x.forEach((v, k) => (count += Object.is(v, b[i][k]) ? 0 : 1)));
+  return count;
 }
 
 function losses(): { loss: number; grew: number } {
@@ -74,6 +122,9 @@ function soak(): { tensorsGrew: number; workersGrew: number } {
 }
 
 const soaked = soak();
+// Against tf.train.adam on the same backend, so that both see the same gradients.
+const big = bigAdam(() => fusedAdam({ learningRate: 0.01 }));
+const bigReference = bigAdam(() => tf.train.adam(0.01));
 const onWasm = { product: product(), moments: adamMoments(), ...losses() };
 await useBackend("cpu");
 const onCpu = { product: product(), moments: adamMoments(), ...losses() };
@@ -87,6 +138,9 @@ console.log(JSON.stringify({
   productCpu: onCpu.product,
   moments: onWasm.moments,
   momentsCpu: onCpu.moments,
+  adamHelper: helper?.ready() ?? false,
+  bigAdamValues: big.reduce((n, a) => n + a.length, 0),
+  bigAdamMismatches: mismatches(big, bigReference),
   tensorsGrew: onWasm.grew,
   soakTensorsGrew: soaked.tensorsGrew,
   soakWorkersGrew: soaked.workersGrew,

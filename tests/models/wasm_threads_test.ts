@@ -26,6 +26,9 @@ interface Probe {
   productCpu: number[];
   moments: number[];
   momentsCpu: number[];
+  adamHelper: boolean;
+  bigAdamValues: number;
+  bigAdamMismatches: number;
   tensorsGrew: number;
   soakTensorsGrew: number;
   soakWorkersGrew: number;
@@ -50,8 +53,12 @@ Deno.test("wasm on 2 threads: same products, Adam moments and loss as the cpu ba
   const { result } = await probe({ DISENTANGLE_THREADS: "2", DISENTANGLE_DNNL: "off" });
   assert.equal(result.threads, 2);
   assertClose(result.product, result.productCpu, 1e-5, "product");
-  // fusedAdam on the shared heap follows tf.train.adam's float32 order exactly.
+  // fusedAdam on the shared heap follows tf.train.adam's float32 order exactly,
+  // also where it splits a variable with its helper thread.
   assert.deepEqual(result.moments, result.momentsCpu);
+  assert.equal(result.adamHelper, true, "the Adam helper thread starts on a shared heap");
+  assert.equal(result.bigAdamValues, 3 * (3 * 32768 + 3 + 32767));
+  assert.equal(result.bigAdamMismatches, 0, "split Adam steps are bit-identical to tf.train.adam");
   assert.ok(Math.abs(result.loss - result.lossCpu) <= 1e-4 * Math.abs(result.lossCpu));
   assert.equal(result.tensorsGrew, 0, "no tensor leaks over the steps");
   assert.equal(result.soakTensorsGrew, 0, "tensor count constant over 1 000 steps");
@@ -65,6 +72,13 @@ Deno.test({
     const { result } = await probe({ DISENTANGLE_THREADS: "2" });
     assert.equal(result.threads, 1);
     assert.equal(result.convolutionThreads, 2);
+    // The threaded build even so: its shared heap gives Adam a second thread.
+    assert.equal(result.adamHelper, true, "the Adam helper thread beside oneDNN");
+    assert.equal(
+      result.bigAdamMismatches,
+      0,
+      "split Adam steps are bit-identical to tf.train.adam",
+    );
     assertClose(result.product, result.productCpu, 1e-5, "product");
     assert.ok(Math.abs(result.loss - result.lossCpu) <= 1e-4 * Math.abs(result.lossCpu));
   },
@@ -73,6 +87,8 @@ Deno.test({
 Deno.test("DISENTANGLE_THREADS=1 selects the single-threaded build", async () => {
   const { result } = await probe({ DISENTANGLE_THREADS: "1" });
   assert.equal(result.threads, 1);
+  assert.equal(result.adamHelper, false, "one thread: no Adam helper");
+  assert.equal(result.bigAdamMismatches, 0);
   assertClose(result.product, result.productCpu, 1e-5, "product");
   assert.deepEqual(result.moments, result.momentsCpu);
 });
