@@ -10,7 +10,8 @@
  * - `Add` of a bias along the last axis (a layer's bias), one pass.
  *
  * Each falls back to the backend's own kernels (or the same tf ops) where the
- * SIMD functions are not available or the tensors do not fit them.
+ * SIMD functions are not available or the tensors do not fit them. A large
+ * pass runs half on the heap's helper thread when there is one (_simd_helper.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -21,6 +22,8 @@ import {
 } from "../losses/bernoulli_kernel_parts.ts";
 import { composeKernel } from "./_compose_kernel.ts";
 import { heapMemory, type SimdKernels, simdKernels } from "./_simd_wasm.ts";
+import { splitPass } from "./_simd_helper.ts";
+import type { HelperKernel } from "./_simd_helper_protocol.ts";
 import type { WasmHeapBackend } from "./_wasm_heap.ts";
 
 /** Inputs {dy, x}; output dy where x > 0, else 0. */
@@ -51,17 +54,42 @@ function fitsSimd(...infos: tf.TensorInfo[]): boolean {
     infos.every((info) => info.dtype === "float32" && tf.util.sizeFromShape(info.shape) === size);
 }
 
+/** A SIMD function of heap byte offsets followed by a byte count. */
+type OffsetsKernel = (...args: number[]) => void;
+
 /**
- * A wasm kernel of float32 inputs `names` that runs `call` on heap offsets
- * (the inputs', then `outputs` new outputs of the first input's shape, then the
- * byte count), or `fallback` with tf ops where the SIMD functions are
- * unavailable or the inputs do not fit them.
+ * Runs the element-wise SIMD function `kernel` on the buffers at byte
+ * `offsets` over `bytes` bytes, half on the helper thread when it pays.
+ */
+function elementwisePass(
+  backend: Backend,
+  simd: SimdKernels,
+  kernel: HelperKernel,
+  offsets: readonly number[],
+  bytes: number,
+): void {
+  const fn = simd[kernel] as unknown as OffsetsKernel;
+  splitPass(
+    heapMemory(backend.wasm),
+    kernel,
+    bytes,
+    16,
+    (low, n) => [...offsets.map((o) => o + low), n],
+    (args) => fn(...args),
+  );
+}
+
+/**
+ * A wasm kernel of float32 inputs `names` that runs the SIMD function
+ * `kernel` on the inputs' heap offsets, then `outputs` new outputs of the
+ * first input's shape, then the byte count; or `fallback` with tf ops where
+ * the SIMD functions are unavailable or the inputs do not fit them.
  */
 function simdKernel(
   kernelName: string,
   names: readonly string[],
   outputs: number,
-  call: (simd: SimdKernels, offsets: number[], bytes: number) => void,
+  kernel: HelperKernel,
   fallback: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
 ): tf.KernelConfig {
   const kernelFunc = ({ inputs, backend }: KernelArgs) => {
@@ -75,7 +103,7 @@ function simdKernel(
     const shape = infos[0].shape.slice();
     const outs = Array.from({ length: outputs }, () => wasm.makeOutput(shape, "float32"));
     const offsets = [...infos, ...outs].map((info) => wasm.getMemoryOffset(info.dataId));
-    call(simd, offsets, tf.util.sizeFromShape(shape) * 4);
+    elementwisePass(wasm, simd, kernel, offsets, tf.util.sizeFromShape(shape) * 4);
     return outputs === 1 ? outs[0] : outs;
   };
   return { kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc };
@@ -84,18 +112,12 @@ function simdKernel(
 /** The fused Bernoulli log-density and its gradient kernels. */
 export function bernoulliWasm(): tf.KernelConfig[] {
   return [
-    simdKernel(
-      BERNOULLI_KERNEL,
-      ["x", "logits"],
-      1,
-      (simd, [x, l, out], bytes) => simd.bernoulli(x, l, out, bytes),
-      bernoulliValue,
-    ),
+    simdKernel(BERNOULLI_KERNEL, ["x", "logits"], 1, "bernoulli", bernoulliValue),
     simdKernel(
       BERNOULLI_GRAD_KERNEL,
       ["x", "logits", "dy"],
       2,
-      (simd, [x, l, dy, dx, dl], bytes) => simd.bernoulliGrad(x, l, dy, dx, dl, bytes),
+      "bernoulliGrad",
       bernoulliGradients,
     ),
   ];
@@ -103,13 +125,24 @@ export function bernoulliWasm(): tf.KernelConfig[] {
 
 /** The ReLU gradient kernel (dy where x > 0). */
 export function reluGradWasm(): tf.KernelConfig {
-  return simdKernel(
-    RELU_GRAD_KERNEL,
-    ["dy", "x"],
-    1,
-    (simd, [dy, x, out], bytes) => simd.reluGrad(dy, x, out, bytes),
-    reluGradientOps,
-  );
+  return simdKernel(RELU_GRAD_KERNEL, ["dy", "x"], 1, "reluGrad", reluGradientOps);
+}
+
+/** `Relu` of float32 tensors of a multiple of 4 elements on one SIMD pass; others go to the original. */
+export function reluWasm(original: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...original,
+    kernelFunc: ((args: KernelArgs) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const wasm = args.backend as unknown as Backend;
+      const simd = simdOf(wasm);
+      if (simd === null || !fitsSimd(x)) return original.kernelFunc(args);
+      const out = wasm.makeOutput(x.shape.slice(), "float32");
+      const offsets = [x, out].map((info) => wasm.getMemoryOffset(info.dataId));
+      elementwisePass(wasm, simd, "relu", offsets, tf.util.sizeFromShape(x.shape) * 4);
+      return out;
+    }) as unknown as tf.KernelFunc,
+  };
 }
 
 /** tfjs's own ReLU gradient: dy·step(x). */
@@ -147,9 +180,17 @@ export function addWasm(original: tf.KernelConfig): tf.KernelConfig {
       const simd = x ? simdOf(wasm) : null;
       if (!x || !bias || simd === null) return original.kernelFunc(args);
       const out = wasm.makeOutput(x.shape.slice(), "float32");
-      const at = (info: tf.TensorInfo) => wasm.getMemoryOffset(info.dataId);
-      const cols = x.shape[x.shape.length - 1];
-      simd.biasAdd(at(x), at(bias), at(out), tf.util.sizeFromShape(x.shape) * 4, cols * 4);
+      const [xAt, biasAt, outAt] = [x, bias, out].map((info) => wasm.getMemoryOffset(info.dataId));
+      const colBytes = x.shape[x.shape.length - 1] * 4;
+      // Split at a row boundary: the bias pointer restarts at every row.
+      splitPass(
+        heapMemory(wasm.wasm),
+        "biasAdd",
+        tf.util.sizeFromShape(x.shape) * 4,
+        colBytes,
+        (low, n) => [xAt + low, biasAt, outAt + low, n, colBytes],
+        ([a, b, c, n, w]) => simd.biasAdd(a, b, c, n, w),
+      );
       return out;
     }) as unknown as tf.KernelFunc,
   };

@@ -5,6 +5,8 @@
  *
  * - `reluGrad`: dx = dy where x > 0, else 0 (NaN where x is NaN), one pass
  *   instead of Step, Cast and Multiply;
+ * - `relu`: the forward pass, so that it can be split with the helper thread
+ *   (_simd_helper.ts) like the others;
  * - `biasAdd`: out[r, c] = x[r, c] + bias[c], where the shipped Add takes the
  *   generic broadcasting path (~0.55 ns per element, 3× a plain pass);
  * - `bernoulli` and `bernoulliGrad`: the Bernoulli log-density x·ℓ − softplus(ℓ)
@@ -25,6 +27,9 @@
  * as in log(1 + t). Both are within a few float32 ulps of the exact values (tested).
  */
 import { get, set, simd, type WasmFunction } from "./_wasm_assembler.ts";
+
+/** out[i] = max(x[i], 0) as the cpu backend's Math.max: −0 gives 0, NaN stays NaN. */
+export type ReluKernel = (x: number, out: number, bytes: number) => void;
 
 /** dx[i] = x[i] > 0 ? dy[i] : 0 (NaN where x[i] is NaN). */
 export type ReluGradKernel = (dy: number, x: number, dx: number, bytes: number) => void;
@@ -218,6 +223,11 @@ function bernoulliGradBody(): number[] {
   });
 }
 
+/** max(x, 0): WebAssembly's max orders −0 below 0 and returns NaN for NaN. */
+function reluBody(): number[] {
+  return mapBody(1, 1, 0, () => [], (v) => [max(v(0), f32x4(0))]);
+}
+
 /** dx = dy where x > 0, else 0; a NaN x passes through. */
 function reluGradBody(): number[] {
   return mapBody(2, 1, 0, () => [], (v) => [
@@ -272,6 +282,7 @@ function biasAddBody(): number[] {
 export function elementwiseFunctions(): WasmFunction[] {
   return [
     { name: "reluGrad", params: Array(4).fill(I32), body: reluGradBody() },
+    { name: "relu", params: Array(3).fill(I32), body: reluBody() },
     { name: "biasAdd", params: Array(5).fill(I32), body: biasAddBody() },
     { name: "bernoulli", params: Array(4).fill(I32), body: bernoulliBody() },
     { name: "bernoulliGrad", params: Array(6).fill(I32), body: bernoulliGradBody() },

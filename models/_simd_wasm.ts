@@ -29,6 +29,7 @@ import {
   type BiasAddKernel,
   elementwiseFunctions,
   type ReluGradKernel,
+  type ReluKernel,
 } from "./_simd_elementwise.ts";
 
 /** Signature of the exported function; pointers are byte offsets in the heap. */
@@ -758,6 +759,7 @@ export interface SimdKernels {
   columnSum: ColumnSumKernel;
   filterGradC1: FilterGradC1Kernel;
   reluGrad: ReluGradKernel;
+  relu: ReluKernel;
   biasAdd: BiasAddKernel;
   bernoulli: BernoulliKernel;
   bernoulliGrad: BernoulliGradKernel;
@@ -810,6 +812,7 @@ export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels
         columnSum: instance.exports.columnSum as ColumnSumKernel,
         filterGradC1: instance.exports.filterGradC1 as FilterGradC1Kernel,
         reluGrad: instance.exports.reluGrad as ReluGradKernel,
+        relu: instance.exports.relu as ReluKernel,
         biasAdd: instance.exports.biasAdd as BiasAddKernel,
         bernoulli: instance.exports.bernoulli as BernoulliKernel,
         bernoulliGrad: instance.exports.bernoulliGrad as BernoulliGradKernel,

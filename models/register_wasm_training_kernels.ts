@@ -12,6 +12,7 @@ import {
   RELU_GRAD_KERNEL,
   RELU_GRADIENT,
   reluGradWasm,
+  reluWasm,
 } from "./_elementwise_wasm.ts";
 import { BERNOULLI_GRAD_KERNEL, BERNOULLI_KERNEL } from "../losses/bernoulli_kernel_parts.ts";
 
@@ -27,6 +28,7 @@ const REPLACED = [
   "Identity",
   "Sum",
   "Add",
+  "Relu",
   BERNOULLI_KERNEL,
   BERNOULLI_GRAD_KERNEL,
   RELU_GRAD_KERNEL,
@@ -50,7 +52,7 @@ let registered = false;
  * - `Identity`: shares the buffer (as the cpu backend does) instead of copying;
  * - `Sum` over every axis but the last (bias gradients): one SIMD pass;
  * - `Add` of a bias along the last axis: one SIMD pass (the shipped kernel
- *   takes its generic broadcasting path);
+ *   takes its generic broadcasting path); `Relu`: one SIMD pass;
  * - the Bernoulli log-density's two fused kernels (losses/bernoulli_kernel_parts.ts)
  *   and a ReLU-gradient kernel, with the Relu gradient (on every backend)
  *   using it where registered: one SIMD pass each instead of a dozen and three
@@ -58,7 +60,9 @@ let registered = false;
  * - `Conv2D` and `FusedConv2D`: 'same' padding passed as explicit amounts (as
  *   shipped they silently return zeros when a stride exceeds the kernel size).
  *
- * Each equals the cpu backend's result to float rounding.
+ * Each equals the cpu backend's result to float rounding. Where the heap is
+ * shared (the threaded build), large element-wise passes run half on a helper
+ * thread (DISENTANGLE_SIMD_HELPER=off keeps them on the caller's).
  *
  * `useBackend("wasm")` calls this for you; call it yourself only if you set up
  * tfjs and the wasm backend on your own. It needs `@tensorflow/tfjs-backend-wasm`
@@ -90,8 +94,10 @@ export function registerWasmTrainingKernels(): string[] {
   const identity = tf.getKernel("Identity", "wasm");
   const sum = tf.getKernel("Sum", "wasm");
   const add = tf.getKernel("Add", "wasm");
+  const relu = tf.getKernel("Relu", "wasm");
   if (
-    !matMul || !conv || !fusedConv || !fusedMatMul || !transpose || !identity || !sum || !add
+    !matMul || !conv || !fusedConv || !fusedMatMul || !transpose || !identity || !sum || !add ||
+    !relu
   ) {
     throw new Error(
       'Cannot register the wasm training kernels: the wasm backend is not loaded; import "@tensorflow/tfjs-backend-wasm" first',
@@ -111,6 +117,7 @@ export function registerWasmTrainingKernels(): string[] {
   tf.registerKernel(identityWasm(identity));
   tf.registerKernel(sumWasm(sum));
   tf.registerKernel(addWasm(add));
+  tf.registerKernel(reluWasm(relu));
   for (const kernel of [...bernoulliWasm(), reluGradWasm()]) tf.registerKernel(kernel);
   tf.registerGradient(RELU_GRADIENT);
   return [...REPLACED];

@@ -35,7 +35,10 @@ export interface UseBackendOptions {
    * sharing its heap; 1 is the single-threaded build. When oneDNN computes
    * the convolutions (see `native`), XNNPACK is left with element-wise work
    * and runs on one thread, which measured faster: the count is then
-   * oneDNN's and OpenBLAS's. It is fixed when the wasm backend first
+   * oneDNN's and OpenBLAS's. With more than one, the library's own SIMD
+   * passes (Adam, bias add, ReLU, the Bernoulli likelihood) also run half on
+   * a helper Worker sharing the heap (DISENTANGLE_SIMD_HELPER=off keeps them
+   * on the calling thread). It is fixed when the wasm backend first
    * initialises in a process: later calls report the count in use.
    * @default the environment variable DISENTANGLE_THREADS if set, else every
    *   logical core (navigator.hardwareConcurrency), at most 4
@@ -305,7 +308,7 @@ async function loadWasm(
   setUpNative(native, threads);
   const pool = xnnpackThreads(threads);
   // The threaded build even for a one-thread pool beside oneDNN: its heap is
-  // shared, so the fused Adam pass can run on a second thread (_adam_helper.ts).
+  // shared, so the SIMD passes can run on a second thread (_simd_helper.ts).
   if (!initialised && threads > 1 && tf.env().getBool("IS_NODE")) {
     try {
       wasmThreads = await initThreadedWasm(api, pool);

@@ -8,8 +8,10 @@ import { useBackend } from "../../models/use_backend.ts";
 import { buildVae } from "../../models/build_vae.ts";
 import { fusedAdam } from "../../models/fused_adam.ts";
 import { trainStep } from "../../models/train_step.ts";
-import { adamHelper } from "../../models/_adam_helper.ts";
-import { heapMemory } from "../../models/_simd_wasm.ts";
+import { simdHelper } from "../../models/_simd_helper.ts";
+import { heapMemory, simdKernels } from "../../models/_simd_wasm.ts";
+import { RELU_GRAD_KERNEL } from "../../models/_elementwise_wasm.ts";
+import { BERNOULLI_GRAD_KERNEL, BERNOULLI_KERNEL } from "../../losses/bernoulli_kernel_parts.ts";
 
 const { threads, native, convolutions } = await useBackend("wasm");
 
@@ -18,7 +20,7 @@ const { threads, native, convolutions } = await useBackend("wasm");
 const memory = heapMemory(
   (tf.backend() as unknown as { wasm: Parameters<typeof heapMemory>[0] }).wasm,
 );
-const helper = memory ? adamHelper(memory) : null;
+const helper = simdHelper(memory);
 for (let i = 0; i < 200 && helper !== null && !helper.ready(); i++) {
   await new Promise((r) => setTimeout(r, 50));
 }
@@ -73,6 +75,67 @@ function bigAdam(makeOptimizer: () => tf.Optimizer): Float32Array[] {
   return out;
 }
 
+/**
+ * The element-wise passes the helper splits (ReLU and its gradient, the bias
+ * add, the Bernoulli likelihood and its gradients) on 2¹⁸ + 32 elements,
+ * against the same SIMD functions run whole on the calling thread: the
+ * number of values that differ in any bit.
+ */
+function splitPasses(): number {
+  const simd = simdKernels(memory)!;
+  const rows = 8193, cols = 32, n = rows * cols; // above SPLIT_BYTES, rows odd
+  const wasm = tf.backend() as unknown as {
+    makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+    getMemoryOffset(dataId: object): number;
+  };
+  const at = (t: { dataId: object }) => wasm.getMemoryOffset(t.dataId);
+  const whole = (outputs: number, call: (outs: number[]) => void): Float32Array[] => {
+    const infos = Array.from({ length: outputs }, () => wasm.makeOutput([n], "float32"));
+    call(infos.map(at));
+    return infos.map((info) => {
+      const t = tf.engine().makeTensorFromTensorInfo(info);
+      const data = t.dataSync() as Float32Array;
+      t.dispose();
+      return data;
+    });
+  };
+  return tf.tidy(() => {
+    const x = tf.randomNormal([rows, cols], 0, 3, "float32", 21);
+    const dy = tf.randomNormal([rows, cols], 0, 1, "float32", 22);
+    const bias = tf.randomNormal([cols], 0, 1, "float32", 23);
+    const target = tf.cast(
+      tf.greater(tf.randomUniform([rows, cols], 0, 1, "float32", 24), 0.7),
+      "float32",
+    );
+    const logits = tf.mul(x, 10);
+    const bytes = n * 4;
+    const [gx, gl] = tf.engine().runKernel(BERNOULLI_GRAD_KERNEL, {
+      x: target,
+      logits,
+      dy,
+    }) as tf.Tensor[];
+    const pairs: [tf.Tensor, Float32Array][] = [
+      [tf.relu(x), whole(1, ([o]) => simd.relu(at(x), o, bytes))[0]],
+      [tf.add(x, bias), whole(1, ([o]) => simd.biasAdd(at(x), at(bias), o, bytes, cols * 4))[0]],
+      [
+        tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, x }) as tf.Tensor,
+        whole(1, ([o]) => simd.reluGrad(at(dy), at(x), o, bytes))[0],
+      ],
+      [
+        tf.engine().runKernel(BERNOULLI_KERNEL, { x: target, logits }) as tf.Tensor,
+        whole(1, ([o]) => simd.bernoulli(at(target), at(logits), o, bytes))[0],
+      ],
+      ...whole(2, ([a, b]) => simd.bernoulliGrad(at(target), at(logits), at(dy), a, b, bytes))
+        .map((w, i) => [[gx, gl][i], w] as [tf.Tensor, Float32Array]),
+    ];
+    return pairs.reduce(
+      (count, [split, reference]) =>
+        count + mismatches([split.dataSync() as Float32Array], [reference]),
+      0,
+    );
+  });
+}
+
 function mismatches(a: Float32Array[], b: Float32Array[]): number {
   let count = 0;
   a.forEach((x, i) => x.forEach((v, k) => (count += Object.is(v, b[i][k]) ? 0 : 1)));
@@ -124,6 +187,7 @@ function soak(): { tensorsGrew: number; workersGrew: number } {
 const soaked = soak();
 // Against tf.train.adam on the same backend, so that both see the same gradients.
 const big = bigAdam(() => fusedAdam({ learningRate: 0.01 }));
+const splitMismatches = splitPasses();
 const bigReference = bigAdam(() => tf.train.adam(0.01));
 const onWasm = { product: product(), moments: adamMoments(), ...losses() };
 await useBackend("cpu");
@@ -138,7 +202,8 @@ console.log(JSON.stringify({
   productCpu: onCpu.product,
   moments: onWasm.moments,
   momentsCpu: onCpu.moments,
-  adamHelper: helper?.ready() ?? false,
+  simdHelper: helper?.ready() ?? false,
+  splitMismatches,
   bigAdamValues: big.reduce((n, a) => n + a.length, 0),
   bigAdamMismatches: mismatches(big, bigReference),
   tensorsGrew: onWasm.grew,

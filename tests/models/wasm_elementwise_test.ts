@@ -85,7 +85,7 @@ Deno.test("the fused Bernoulli kernels agree with the cpu backend's ops, and odd
   }
 });
 
-Deno.test("the ReLU gradient and the bias Add on wasm equal the cpu backend's", () => {
+Deno.test("ReLU, its gradient and the bias Add on wasm equal the cpu backend's", () => {
   const cases: [number[], number[]][] = [
     [[4, 6, 6, 32], [32]],
     [[4, 6, 6, 32], [1, 1, 1, 32]],
@@ -103,10 +103,10 @@ Deno.test("the ReLU gradient and the bias Add on wasm equal the cpu backend's", 
       const x = tf.tensor(xs, shape), b = tf.tensor(bs, biasShape);
       const dy = tf.add(tf.zerosLike(x), 0.5);
       const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), dy)))(x);
-      return [tf.add(x, b), tf.add(b, x), g];
+      return [tf.add(x, b), tf.add(b, x), g, tf.relu(x)];
     };
     const cpu = runOn("cpu", compute), wasm = runOn("wasm", compute);
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 4; k++) {
       assert.deepEqual(Array.from(wasm[k]), Array.from(cpu[k]), `output ${k} for ${shape}`);
     }
   }
@@ -142,7 +142,7 @@ Deno.test("the SIMD functions are bound to the wasm heap", () => {
   const backend = tf.findBackend("wasm") as unknown as Parameters<typeof heapMemory>[0] & object;
   const simd = simdKernels(heapMemory((backend as { wasm?: never }).wasm));
   assert.ok(simd !== null);
-  for (const name of ["reluGrad", "biasAdd", "bernoulli", "bernoulliGrad"] as const) {
+  for (const name of ["reluGrad", "relu", "biasAdd", "bernoulli", "bernoulliGrad"] as const) {
     assert.equal(typeof simd[name], "function");
   }
 });

@@ -283,6 +283,7 @@ Deno.test("registering the kernels twice is harmless", async () => {
     "Identity",
     "Sum",
     "Add",
+    "Relu",
     "DisentangleBernoulliLogDensity",
     "DisentangleBernoulliLogDensityGrad",
     "DisentangleReluGrad",

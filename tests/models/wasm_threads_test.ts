@@ -26,7 +26,8 @@ interface Probe {
   productCpu: number[];
   moments: number[];
   momentsCpu: number[];
-  adamHelper: boolean;
+  simdHelper: boolean;
+  splitMismatches: number;
   bigAdamValues: number;
   bigAdamMismatches: number;
   tensorsGrew: number;
@@ -56,7 +57,8 @@ Deno.test("wasm on 2 threads: same products, Adam moments and loss as the cpu ba
   // fusedAdam on the shared heap follows tf.train.adam's float32 order exactly,
   // also where it splits a variable with its helper thread.
   assert.deepEqual(result.moments, result.momentsCpu);
-  assert.equal(result.adamHelper, true, "the Adam helper thread starts on a shared heap");
+  assert.equal(result.simdHelper, true, "the SIMD helper thread starts on a shared heap");
+  assert.equal(result.splitMismatches, 0, "split element-wise passes equal whole ones");
   assert.equal(result.bigAdamValues, 3 * (3 * 32768 + 3 + 32767));
   assert.equal(result.bigAdamMismatches, 0, "split Adam steps are bit-identical to tf.train.adam");
   assert.ok(Math.abs(result.loss - result.lossCpu) <= 1e-4 * Math.abs(result.lossCpu));
@@ -73,7 +75,8 @@ Deno.test({
     assert.equal(result.threads, 1);
     assert.equal(result.convolutionThreads, 2);
     // The threaded build even so: its shared heap gives Adam a second thread.
-    assert.equal(result.adamHelper, true, "the Adam helper thread beside oneDNN");
+    assert.equal(result.simdHelper, true, "the SIMD helper thread beside oneDNN");
+    assert.equal(result.splitMismatches, 0, "split element-wise passes equal whole ones");
     assert.equal(
       result.bigAdamMismatches,
       0,
@@ -87,7 +90,8 @@ Deno.test({
 Deno.test("DISENTANGLE_THREADS=1 selects the single-threaded build", async () => {
   const { result } = await probe({ DISENTANGLE_THREADS: "1" });
   assert.equal(result.threads, 1);
-  assert.equal(result.adamHelper, false, "one thread: no Adam helper");
+  assert.equal(result.simdHelper, false, "one thread: no SIMD helper");
+  assert.equal(result.splitMismatches, 0);
   assert.equal(result.bigAdamMismatches, 0);
   assertClose(result.product, result.productCpu, 1e-5, "product");
   assert.deepEqual(result.moments, result.momentsCpu);
