@@ -1,10 +1,10 @@
 /**
  * A second thread for the library's SIMD kernels. Beside oneDNN, XNNPACK
  * keeps one thread, so the fused Adam pass (28 bytes for each of the MLP's
- * 14 M parameters, a fifth of its step) and the element-wise passes over a
- * conv net's large activations (bias add, ReLU and its gradient, the
- * Bernoulli likelihood: ~25 ms of a Burgess step) ran on one core while the
- * other idled. When the wasm heap is a SharedArrayBuffer (the threaded build)
+ * 14 M parameters: 46 of ~130 ms of its native step on a 2-core Xeon) and the
+ * element-wise passes over a conv net's large activations (bias add, ReLU and
+ * its gradient, the Bernoulli likelihood: 20–30 ms of a Burgess step there)
+ * ran on one core while the other idled. When the wasm heap is a SharedArrayBuffer (the threaded build)
  * and node:worker_threads exists (Deno, Node), a Worker compiles the same
  * SIMD module against that heap and runs the upper part of a large pass while
  * the caller runs the lower part. The step is synchronous, so they meet
