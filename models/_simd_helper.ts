@@ -4,9 +4,9 @@
  * 14 M parameters: 46 of ~130 ms of its native step on a 2-core Xeon) and the
  * element-wise passes over a conv net's large activations (bias add, ReLU and
  * its gradient, the Bernoulli likelihood: 20–30 ms of a Burgess step there)
- * ran on one core while the other idled. When the wasm heap is a SharedArrayBuffer (the threaded build)
- * and node:worker_threads exists (Deno, Node), a Worker compiles the same
- * SIMD module against that heap and runs the upper part of a large pass while
+ * ran on one core while the other idled. When the wasm heap is a
+ * SharedArrayBuffer (the threaded build) and node:worker_threads exists (Deno,
+ * Node), a Worker compiles the same SIMD module against that heap and runs the upper part of a large pass while
  * the caller runs the lower part. The step is synchronous, so they meet
  * through Atomics on a shared control block (the caller blocks in
  * Atomics.wait, which Deno and Node allow on the main thread). Every pass is
@@ -88,6 +88,11 @@ export function simdHelper(memory: WebAssembly.Memory | undefined): SimdHelper |
   return helper;
 }
 
+/** Where a pass of `bytes` splits: about half, a multiple of `align` bytes (0: do not split). */
+export function lowerHalf(bytes: number, align: number): number {
+  return Math.floor(bytes / 2 / align) * align;
+}
+
 /**
  * Runs the SIMD pass `kernel` over `bytes` bytes: `argsFrom(low, bytes)` gives
  * its arguments for the part from byte `low` on, `bytes` long, and
@@ -103,7 +108,7 @@ export function splitPass(
   run: (args: number[]) => void,
 ): void {
   const helper = bytes >= SPLIT_BYTES ? simdHelper(memory) : null;
-  const low = Math.floor(bytes / 2 / align) * align;
+  const low = lowerHalf(bytes, align);
   if (helper === null || !helper.ready() || low === 0) {
     run(argsFrom(0, bytes));
     return;

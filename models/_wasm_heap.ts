@@ -12,6 +12,26 @@ export interface WasmHeapBackend {
 }
 
 /**
+ * A new float32 tensor of `shape` filled by `fill`, which gets the heap and the
+ * float indices of `input` and of the output (taken after the allocation,
+ * which may grow the heap).
+ */
+function rearranged(
+  input: tf.Tensor,
+  shape: number[],
+  fill: (heap: Float32Array, src: number, dst: number) => void,
+): tf.Tensor4D {
+  const backend = tf.backend() as unknown as WasmHeapBackend;
+  const outInfo = backend.makeOutput(shape, "float32");
+  fill(
+    backend.wasm.HEAPF32,
+    backend.getMemoryOffset(input.dataId) >>> 2,
+    backend.getMemoryOffset(outInfo.dataId) >>> 2,
+  );
+  return tf.engine().makeTensorFromTensorInfo(outInfo) as tf.Tensor4D;
+}
+
+/**
  * Interleaves the stride phases of a sub-pixel convolution and crops it:
  * out[b, h, w, c] = z[b, q, p, ((rh·sw) + rw)·C + c] where h + top = q·sh + rh
  * and w + left = p·sw + rw. Copies contiguous runs of C floats.
@@ -25,30 +45,26 @@ export function depthToSpaceCrop(
   height: number,
   width: number,
 ): tf.Tensor4D {
-  const backend = tf.backend() as unknown as WasmHeapBackend;
   const [batch, zh, zw, depth] = z.shape;
   const c = depth / (sh * sw);
-  const outInfo = backend.makeOutput([batch, height, width, c], "float32");
-  const heap = backend.wasm.HEAPF32; // after the allocation, which may grow the heap
-  const src = backend.getMemoryOffset(z.dataId) >>> 2;
-  let dst = backend.getMemoryOffset(outInfo.dataId) >>> 2;
-  for (let b = 0; b < batch; b++) {
-    for (let h = 0; h < height; h++) {
-      const q = Math.floor((h + top) / sh), rh = (h + top) - q * sh;
-      const rowBase = src + ((b * zh + q) * zw) * depth + rh * sw * c;
-      for (let w = 0; w < width; w++) {
-        const p = Math.floor((w + left) / sw), rw = (w + left) - p * sw;
-        const from = rowBase + p * depth + rw * c;
-        if (c >= 16) {
-          heap.copyWithin(dst, from, from + c);
-        } else {
-          for (let k = 0; k < c; k++) heap[dst + k] = heap[from + k];
+  return rearranged(z, [batch, height, width, c], (heap, src, dst) => {
+    for (let b = 0; b < batch; b++) {
+      for (let h = 0; h < height; h++) {
+        const q = Math.floor((h + top) / sh), rh = (h + top) - q * sh;
+        const rowBase = src + ((b * zh + q) * zw) * depth + rh * sw * c;
+        for (let w = 0; w < width; w++) {
+          const p = Math.floor((w + left) / sw), rw = (w + left) - p * sw;
+          const from = rowBase + p * depth + rw * c;
+          if (c >= 16) {
+            heap.copyWithin(dst, from, from + c);
+          } else {
+            for (let k = 0; k < c; k++) heap[dst + k] = heap[from + k];
+          }
+          dst += c;
         }
-        dst += c;
       }
     }
-  }
-  return tf.engine().makeTensorFromTensorInfo(outInfo) as tf.Tensor4D;
+  });
 }
 
 /**
@@ -59,34 +75,30 @@ export function depthToSpaceCrop(
  * reverse and a 6-D transpose (~8 ms for a 4×4×64×64 filter as shipped).
  */
 export function subPixelFilter(w: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
-  const backend = tf.backend() as unknown as WasmHeapBackend;
   const [kh, kw, ci, co] = w.shape;
   const jh = Math.ceil(kh / sh), jw = Math.ceil(kw / sw);
   const depth = sh * sw * ci;
-  const outInfo = backend.makeOutput([jh, jw, co, depth], "float32");
-  const heap = backend.wasm.HEAPF32;
-  const src = backend.getMemoryOffset(w.dataId) >>> 2;
-  let dst = backend.getMemoryOffset(outInfo.dataId) >>> 2;
-  for (let th = 0; th < jh; th++) {
-    for (let tw = 0; tw < jw; tw++) {
-      for (let o = 0; o < co; o++) {
-        for (let rh = 0; rh < sh; rh++) {
-          const y = rh + (jh - 1 - th) * sh;
-          for (let rw = 0; rw < sw; rw++) {
-            const x = rw + (jw - 1 - tw) * sw;
-            if (y >= kh || x >= kw) {
-              heap.fill(0, dst, dst + ci);
-            } else {
-              let from = src + ((y * kw + x) * ci) * co + o;
-              for (let c = 0; c < ci; c++, from += co) heap[dst + c] = heap[from];
+  return rearranged(w, [jh, jw, co, depth], (heap, src, dst) => {
+    for (let th = 0; th < jh; th++) {
+      for (let tw = 0; tw < jw; tw++) {
+        for (let o = 0; o < co; o++) {
+          for (let rh = 0; rh < sh; rh++) {
+            const y = rh + (jh - 1 - th) * sh;
+            for (let rw = 0; rw < sw; rw++) {
+              const x = rw + (jw - 1 - tw) * sw;
+              if (y >= kh || x >= kw) {
+                heap.fill(0, dst, dst + ci);
+              } else {
+                let from = src + ((y * kw + x) * ci) * co + o;
+                for (let c = 0; c < ci; c++, from += co) heap[dst + c] = heap[from];
+              }
+              dst += ci;
             }
-            dst += ci;
           }
         }
       }
     }
-  }
-  return tf.engine().makeTensorFromTensorInfo(outInfo) as tf.Tensor4D;
+  });
 }
 
 /**
@@ -102,20 +114,16 @@ export function padSpatial(
   left: number,
   right: number,
 ): tf.Tensor4D {
-  const backend = tf.backend() as unknown as WasmHeapBackend;
   const [batch, height, width, c] = x.shape;
   const ph = height + top + bottom, pw = width + left + right;
-  const outInfo = backend.makeOutput([batch, ph, pw, c], "float32");
-  const heap = backend.wasm.HEAPF32; // after the allocation, which may grow the heap
-  const src = backend.getMemoryOffset(x.dataId) >>> 2;
-  const dst = backend.getMemoryOffset(outInfo.dataId) >>> 2;
-  heap.fill(0, dst, dst + batch * ph * pw * c);
-  const run = width * c;
-  for (let b = 0; b < batch; b++) {
-    for (let h = 0; h < height; h++) {
-      const from = src + (b * height + h) * run;
-      heap.copyWithin(dst + ((b * ph + h + top) * pw + left) * c, from, from + run);
+  return rearranged(x, [batch, ph, pw, c], (heap, src, dst) => {
+    heap.fill(0, dst, dst + batch * ph * pw * c);
+    const run = width * c;
+    for (let b = 0; b < batch; b++) {
+      for (let h = 0; h < height; h++) {
+        const from = src + (b * height + h) * run;
+        heap.copyWithin(dst + ((b * ph + h + top) * pw + left) * c, from, from + run);
+      }
     }
-  }
-  return tf.engine().makeTensorFromTensorInfo(outInfo) as tf.Tensor4D;
+  });
 }

@@ -133,8 +133,8 @@ function restartingWorker(Real: NodeWorkerClass): NodeWorkerClass {
 /**
  * Initialises the wasm backend's threaded build with `threads` XNNPACK
  * threads (1 to {@link MAX_WASM_THREADS}; with 1 the pool computes on the
- * calling thread, but the heap is still shared with Workers). Must run before the backend is first
- * initialised. Returns the pool's actual thread count; throws an Error whose
+ * calling thread, but the heap is still shared with Workers). Must run before
+ * the backend is first initialised. Returns the pool's actual thread count; throws an Error whose
  * message says why when the threaded build cannot start here (the caller then
  * uses the single-threaded build).
  */

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { type SimdHelper, simdHelper } from "./_simd_helper.ts";
+import { lowerHalf, type SimdHelper, simdHelper } from "./_simd_helper.ts";
 import { MAX_TASKS } from "./_simd_helper_protocol.ts";
 import { heapMemory, simdKernels } from "./_simd_wasm.ts";
 
@@ -154,7 +154,7 @@ function splitWithHelper(
       mine.push(task);
       continue;
     }
-    const low = (bytes >>> 5) << 4; // half, in whole 16-byte vectors
+    const low = lowerHalf(bytes, 16);
     mine.push([low, p, g, m, v, po, mo, vo]);
     theirs.push([bytes - low, p + low, g + low, m + low, v + low, po + low, mo + low, vo + low]);
   }
@@ -185,7 +185,7 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
     const kernel = simd.adam;
     const acc1 = self.accBeta1.dataSync()[0], acc2 = self.accBeta2.dataSync()[0];
     const d1 = f32(1 - acc1), d2 = f32(1 - acc2);
-    const hyper = [b1, c1, b2, c2, d1, d2, eps, negLr];
+    const hyper: Hyper = [b1, c1, b2, c2, d1, d2, eps, negLr];
     // Every output first: allocating may grow the heap (offsets stay put).
     const updates: Update[] = [];
     names.forEach((name, i) => {
@@ -232,7 +232,7 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
       at(outs[1]),
     ]);
     const mine = splitWithHelper(tasks, backend, hyper);
-    for (const task of mine.tasks) kernel(...task, ...(hyper as Hyper));
+    for (const task of mine.tasks) kernel(...task, ...hyper);
     const heap = backend.wasm.HEAPF32;
     updates.forEach(({ variables: [, , value] }, u) => {
       const [pi, gi, mi, vi, po, mo, vo] = tasks[u].slice(1).map((b) => b >>> 2);
@@ -249,7 +249,7 @@ class FusedAdamOptimizer extends tf.AdamOptimizer {
     });
     // The helper's parts; if it failed on them, they run here.
     if (mine.helper && !mine.helper.finish()) {
-      for (const task of mine.theirs) kernel(...task, ...(hyper as Hyper));
+      for (const task of mine.theirs) kernel(...task, ...hyper);
     }
     for (const { variables, outs } of updates) {
       variables.forEach((variable, j) => {
