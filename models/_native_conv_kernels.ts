@@ -24,13 +24,67 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ConvKind, ConvShape, NativeDnnl } from "./_native_dnnl.ts";
 import type { Sgemm } from "./_native_blas.ts";
-import { oneChannelDataGradient } from "./_one_channel_data_gradient.ts";
+import { oneChannelDataGradient, type TapAddition } from "./_one_channel_data_gradient.ts";
+import { heapMemory, simdKernels } from "./_simd_wasm.ts";
+import { simdHelper, SPLIT_BYTES } from "./_simd_helper.ts";
 
 /** The part of the wasm backend these kernels use. */
 interface WasmBackend {
   makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
   getMemoryOffset(dataId: object): number;
-  wasm: { HEAPF32: Float32Array };
+  disposeData(dataId: object, force?: boolean): boolean;
+  wasm: {
+    HEAPF32: Float32Array;
+    asm?: { memory?: WebAssembly.Memory };
+    wasmMemory?: WebAssembly.Memory;
+  };
+}
+
+/**
+ * The scatter's tap additions on the library's wasm function, with dx and
+ * the planes at heap byte offsets `dxAt` and `planesAt`; the upper half of
+ * the images on the heap's helper thread when there is one and dx is large.
+ * Returns undefined where the function is not available (the JavaScript loop
+ * then runs).
+ */
+export function heapAccumulate(
+  memory: WebAssembly.Memory | undefined,
+  dxAt: number,
+  planesAt: number,
+  dxBytes: number,
+): ((taps: readonly TapAddition[]) => void) | undefined {
+  const simd = simdKernels(memory);
+  if (simd === null) return undefined;
+  const args = (t: TapAddition, from: number, images: number) => [
+    planesAt + 4 * (t.from + from * t.fromImage),
+    dxAt + 4 * (t.into + from * t.intoImage),
+    images,
+    t.rows,
+    t.count,
+    4 * t.fromImage,
+    4 * t.fromRow,
+    4 * t.intoImage,
+    4 * t.intoRow,
+    4 * t.step,
+  ];
+  const run = (a: number[]) => simd.stridedAdd(...(a as Parameters<typeof simd.stridedAdd>));
+  return (taps) => {
+    const images = taps[0]?.images ?? 0;
+    const helper = dxBytes >= SPLIT_BYTES ? simdHelper(memory) : null;
+    const low = images >> 1;
+    if (helper === null || !helper.ready() || low === 0) {
+      for (const t of taps) run(args(t, 0, t.images));
+      return;
+    }
+    // Images split evenly; each dx element is still added in tap order.
+    const upper = taps.map((t) => ({
+      kernel: "stridedAdd" as const,
+      args: args(t, low, images - low),
+    }));
+    helper.start(upper);
+    for (const t of taps) run(args(t, 0, low));
+    if (!helper.finish()) { for (const u of upper) run(u.args); }
+  };
 }
 
 /** The kernels to fall back to, by name (the wasm backend's, as registered now). */
@@ -219,9 +273,6 @@ export function nativeConvKernels(
     return out;
   };
 
-  /** Scratch for the one-channel data gradient's planes, grown on demand. */
-  let planes = new Float32Array(0);
-
   /** dx into one channel by a product and a scatter, or null to leave it to oneDNN. */
   const oneChannel = (
     args: KernelArgs,
@@ -230,21 +281,31 @@ export function nativeConvKernels(
     w: tf.TensorInfo,
   ): tf.TensorInfo | null => {
     if (sgemm === undefined || shape.ci !== 1) return null;
-    const need = shape.kh * shape.kw * shape.n * shape.oh * shape.ow;
-    if (planes.length < need) planes = new Float32Array(need);
     const backend = args.backend as unknown as WasmBackend;
     const out = backend.makeOutput([shape.n, shape.h, shape.w, 1], "float32");
-    const heap = backend.wasm.HEAPF32; // after the allocation, which may grow the heap
-    const base = Deno.UnsafePointer.of(heap)!;
-    const at = (t: tf.TensorInfo) =>
-      Deno.UnsafePointer.offset(base, backend.getMemoryOffset(t.dataId));
-    const start = backend.getMemoryOffset(out.dataId) / 4;
-    oneChannelDataGradient(sgemm, shape, {
-      dy: at(dy),
-      filter: at(w),
-      dx: heap.subarray(start, start + shape.n * shape.h * shape.w),
-      planes,
-    });
+    // The planes live in the heap too, for the scatter's wasm function, only for this call.
+    const scratch = backend.makeOutput(
+      [shape.kh * shape.kw * shape.n * shape.oh * shape.ow],
+      "float32",
+    );
+    try {
+      const heap = backend.wasm.HEAPF32; // after the allocations, which may grow the heap
+      const base = Deno.UnsafePointer.of(heap)!;
+      const at = (t: tf.TensorInfo) =>
+        Deno.UnsafePointer.offset(base, backend.getMemoryOffset(t.dataId));
+      const dxAt = backend.getMemoryOffset(out.dataId),
+        planesAt = backend.getMemoryOffset(scratch.dataId);
+      const dxLength = shape.n * shape.h * shape.w;
+      oneChannelDataGradient(sgemm, shape, {
+        dy: at(dy),
+        filter: at(w),
+        dx: heap.subarray(dxAt / 4, dxAt / 4 + dxLength),
+        planes: heap.subarray(planesAt / 4, planesAt / 4 + tf.util.sizeFromShape(scratch.shape)),
+        accumulate: heapAccumulate(heapMemory(backend.wasm), dxAt, planesAt, 4 * dxLength),
+      });
+    } finally {
+      backend.disposeData(scratch.dataId, true);
+    }
     return out;
   };
 

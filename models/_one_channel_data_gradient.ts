@@ -11,10 +11,40 @@
  * for burgess's layer at batch 64, where this takes 2.0 ms: 0.7 ms for the
  * product on OpenBLAS (planes laid out [taps, pixels], so the product is wide
  * rather than 16 columns narrow, which took 1.8 ms) and 1.3 ms for the
- * scatter.
+ * scatter. On the 2-core Xeon (2026-12-07) the scatter in JavaScript took
+ * ~5.5 ms of ~8 ms, so the caller may run it on a wasm function instead
+ * (`accumulate`, one call per tap: _simd_strided_add.ts), ~1.4 ms there.
  */
 import type { Sgemm } from "./_native_blas.ts";
 import type { ConvShape } from "./_native_dnnl.ts";
+
+/**
+ * One tap's share of the scatter, offsets and strides in floats:
+ * dx[into + b·intoImage + r·intoRow + j·step] += planes[from + b·fromImage + r·fromRow + j]
+ * for b < images, r < rows, j < count.
+ */
+export interface TapAddition {
+  /** Where the tap's first value is read, in planes. */
+  from: number;
+  /** Where it is added, in dx. */
+  into: number;
+  /** How many images. */
+  images: number;
+  /** How many rows of each image. */
+  rows: number;
+  /** How many values of each row. */
+  count: number;
+  /** Floats between images in planes. */
+  fromImage: number;
+  /** Floats between rows in planes. */
+  fromRow: number;
+  /** Floats between images in dx. */
+  intoImage: number;
+  /** Floats between rows in dx. */
+  intoRow: number;
+  /** Floats between consecutive values in a row of dx (the stride). */
+  step: number;
+}
 
 /** Where the operands live: a pointer for the product, a view for the scatter. */
 export interface OneChannelOperands {
@@ -26,6 +56,13 @@ export interface OneChannelOperands {
   dx: Float32Array;
   /** Scratch of at least kh·kw·n·oh·ow values for the planes (outside dy, W and dx). */
   planes: Float32Array;
+  /**
+   * Performs the taps' additions on `dx` and `planes` (zeroed dx, the
+   * planes computed), in the order given, instead of this thread's
+   * JavaScript loop; it must add each element in the order the loop does.
+   * @default undefined
+   */
+  accumulate?: (taps: readonly TapAddition[]) => void;
 }
 
 /**
@@ -102,21 +139,39 @@ export function oneChannelDataGradient(
     pixels,
   );
   dx.fill(0);
+  const additions: TapAddition[] = [];
   for (let ky = 0; ky < kh; ky++) {
+    // The output rows (columns) whose input row oy·sh − top + ky (column) falls inside the image.
+    const oy0 = Math.max(0, Math.ceil((top - ky) / sh));
+    const oy1 = Math.min(oh, Math.floor((h - 1 + top - ky) / sh) + 1);
     for (let kx = 0; kx < kw; kx++) {
-      const plane = (ky * kw + kx) * pixels;
-      // The output columns whose input column ox·sw − left + kx falls inside the image.
       const ox0 = Math.max(0, Math.ceil((left - kx) / sw));
       const ox1 = Math.min(ow, Math.floor((w - 1 + left - kx) / sw) + 1);
-      const shift = kx - left;
-      for (let b = 0; b < n; b++) {
-        for (let oy = 0; oy < oh; oy++) {
-          const iy = oy * sh - top + ky;
-          if (iy < 0 || iy >= h) continue;
-          const into = (b * h + iy) * w + shift;
-          const from = plane + (b * oh + oy) * ow;
-          for (let ox = ox0; ox < ox1; ox++) dx[into + ox * sw] += planes[from + ox];
-        }
+      if (oy1 <= oy0 || ox1 <= ox0) continue;
+      additions.push({
+        from: (ky * kw + kx) * pixels + oy0 * ow + ox0,
+        into: (oy0 * sh - top + ky) * w + ox0 * sw - left + kx,
+        images: n,
+        rows: oy1 - oy0,
+        count: ox1 - ox0,
+        fromImage: oh * ow,
+        fromRow: ow,
+        intoImage: h * w,
+        intoRow: sh * w,
+        step: sw,
+      });
+    }
+  }
+  if (operands.accumulate) {
+    operands.accumulate(additions);
+    return;
+  }
+  for (const t of additions) {
+    for (let b = 0; b < t.images; b++) {
+      for (let r = 0; r < t.rows; r++) {
+        const from = t.from + b * t.fromImage + r * t.fromRow;
+        const into = t.into + b * t.intoImage + r * t.intoRow;
+        for (let j = 0; j < t.count; j++) dx[into + j * t.step] += planes[from + j];
       }
     }
   }

@@ -39,6 +39,13 @@ export interface SimdHelper {
   /** Whether the helper has compiled its kernels and waits for work. */
   ready(): boolean;
   /**
+   * Resolves once the helper is ready (true), has failed to start (false),
+   * or `timeoutMs` has passed (false). The Worker starts only when the
+   * event loop runs, so a caller whose steps never yield to it (a plain
+   * synchronous loop) awaits this first; useBackend does.
+   */
+  whenReady(timeoutMs: number): Promise<boolean>;
+  /**
    * Posts `tasks` (at most MAX_TASKS) with Adam's eight scalars (`hyper`,
    * zeros when no task is Adam's); the caller must then call
    * {@link SimdHelper.finish} before it reads or frees their outputs.
@@ -135,8 +142,17 @@ function startHelper(memory: WebAssembly.Memory): SimdHelper {
   }).catch(() => {
     off = true;
   });
+  const ready = () => !off && Atomics.load(ctrl, STATE) === READY;
   return {
-    ready: () => !off && Atomics.load(ctrl, STATE) === READY,
+    ready,
+    async whenReady(timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      while (!ready() && !off && Atomics.load(ctrl, STATE) !== FAILED) {
+        if (performance.now() >= deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return ready();
+    },
     start(tasks, hyper = []) {
       if (tasks.length > MAX_TASKS) {
         throw new RangeError(`Cannot post ${tasks.length} SIMD tasks: at most ${MAX_TASKS}`);

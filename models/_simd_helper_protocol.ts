@@ -25,6 +25,7 @@ export const KERNELS = [
   "biasAdd",
   "bernoulli",
   "bernoulliGrad",
+  "stridedAdd",
 ] as const;
 /** A function the helper runs. */
 export type HelperKernel = typeof KERNELS[number];
@@ -36,7 +37,7 @@ export type HelperKernel = typeof KERNELS[number];
  * arguments (byte offsets and counts), unused ones 0.
  */
 export const HYPER = 8;
-/** Numbers per task in the task block: the kernel number and up to 8 arguments. */
-export const TASK = 9;
+/** Numbers per task in the task block: the kernel number and up to 10 arguments. */
+export const TASK = 11;
 /** Tasks a batch holds at most. */
 export const MAX_TASKS = 512;

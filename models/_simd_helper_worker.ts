@@ -43,9 +43,12 @@ parentPort?.once("message", (message: unknown) => {
     try {
       const hyper = Array.from(t.subarray(1, 1 + HYPER));
       for (let i = 0, at = 1 + HYPER; i < t[0]; i++, at += TASK) {
-        const args = Array.from(t.subarray(at + 1, at + TASK));
         const id = t[at];
-        run[id](...args, ...(KERNELS[id] === "adam" ? hyper : []));
+        const adam = KERNELS[id] === "adam";
+        // A function's integer arguments: its arity, less Adam's scalars.
+        const ints = run[id].length - (adam ? HYPER : 0);
+        const args = Array.from(t.subarray(at + 1, at + 1 + ints));
+        run[id](...args, ...(adam ? hyper : []));
       }
     } catch {
       // The main thread then runs this batch itself and stops using the helper.

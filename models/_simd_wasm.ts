@@ -31,6 +31,7 @@ import {
   type ReluGradKernel,
   type ReluKernel,
 } from "./_simd_elementwise.ts";
+import { stridedAddFunction, type StridedAddKernel } from "./_simd_strided_add.ts";
 
 /** Signature of the exported function; pointers are byte offsets in the heap. */
 export type AdamKernel = (
@@ -748,6 +749,7 @@ function moduleBytes(shared: boolean): Uint8Array {
     { name: "columnSum", params: Array(4).fill(I32), body: columnSumBody() },
     { name: "filterGradC1", params: Array(13).fill(I32), body: filterGradC1Body() },
     ...elementwiseFunctions(),
+    stridedAddFunction(),
   ], shared);
 }
 
@@ -763,6 +765,7 @@ export interface SimdKernels {
   biasAdd: BiasAddKernel;
   bernoulli: BernoulliKernel;
   bernoulliGrad: BernoulliGradKernel;
+  stridedAdd: StridedAddKernel;
 }
 
 const compiled = new WeakMap<object, SimdKernels | null>();
@@ -816,6 +819,7 @@ export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels
         biasAdd: instance.exports.biasAdd as BiasAddKernel,
         bernoulli: instance.exports.bernoulli as BernoulliKernel,
         bernoulliGrad: instance.exports.bernoulliGrad as BernoulliGradKernel,
+        stridedAdd: instance.exports.stridedAdd as StridedAddKernel,
       };
     } catch (e) {
       kernels = null;

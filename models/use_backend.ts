@@ -7,6 +7,7 @@ import { loadNativeDnnl, type NativeDnnl } from "./_native_dnnl.ts";
 import { nativeConvKernels } from "./_native_conv_kernels.ts";
 import { firstLine } from "./_first_line.ts";
 import { heapMemory, simdFallbackReason, simdKernels } from "./_simd_wasm.ts";
+import { simdHelper } from "./_simd_helper.ts";
 
 /** Backends {@link useBackend} can select, in the order a command line lists them. */
 export const BACKEND_NAMES = ["wasm", "cpu", "webgpu", "tensorflow", "tensorflow-gpu"] as const;
@@ -94,6 +95,13 @@ export interface BackendSelection {
    */
   simdReason?: string;
   /**
+   * Whether the SIMD passes (Adam, the large element-wise passes, the
+   * one-channel scatter) split with a helper thread (_simd_helper.ts): on
+   * wasm with a shared heap (more than one thread) and Workers, unless
+   * DISENTANGLE_SIMD_HELPER=off.
+   */
+  simdHelper: boolean;
+  /**
    * One line for a log: the backend, its build and threads, e.g. "wasm
    * (XNNPACK SIMD, 1 thread) with OpenBLAS 0.3.21 … (2 threads) for matrix products
    * and oneDNN 2.6.3 (2 threads) for convolutions".
@@ -121,14 +129,21 @@ function blasLabel(config: string, threads: number): string {
   return `${words.slice(0, 2).join(" ")} (${kernel}, ${plural(threads)})`;
 }
 
+/** How long useBackend waits for the SIMD helper thread to compile its kernels. */
+const HELPER_START_MS = 5_000;
+
+/** The active wasm backend's module, for its heap. */
+function wasmOf(): Parameters<typeof heapMemory>[0] {
+  return (tf.backend() as unknown as { wasm?: Parameters<typeof heapMemory>[0] }).wasm;
+}
+
 /**
  * Why the library's SIMD kernels cannot run on the active wasm backend's heap,
  * or undefined when they can. Compiles them now (once per heap) rather than
  * at the first training step, so the summary can say so.
  */
 function simdUnavailable(): string | undefined {
-  const backend = tf.backend() as unknown as { wasm?: Parameters<typeof heapMemory>[0] };
-  const memory = heapMemory(backend.wasm);
+  const memory = heapMemory(wasmOf());
   if (memory === undefined) return "the wasm backend exposes no heap";
   return simdKernels(memory) === null
     ? simdFallbackReason() ?? "they could not be compiled"
@@ -150,6 +165,8 @@ function selectionOf(
     ? null
     : { library: dnnl.library, version: dnnl.version, threads: dnnl.threads };
   const simdReason = active === "wasm" ? simdUnavailable() : undefined;
+  const helper = active === "wasm" && simdReason === undefined &&
+    (simdHelper(heapMemory(wasmOf()))?.ready() ?? false);
   let summary = active;
   if (active === "wasm") {
     summary = `wasm (XNNPACK SIMD, ${plural(threads)})`;
@@ -161,6 +178,7 @@ function selectionOf(
       : `${native === null ? "; with" : " and"} oneDNN ${convolutions.version} (${
         plural(convolutions.threads)
       }) for convolutions`;
+    if (helper) summary += "; SIMD passes split with a helper thread";
     if (simdReason !== undefined) summary += `; the library's SIMD kernels off (${simdReason})`;
   } else if (active === "cpu") summary = "cpu (pure JavaScript, 1 thread)";
   return {
@@ -175,6 +193,7 @@ function selectionOf(
       ? { convolutionsReason: nativeState.dnnlReason }
       : {}),
     ...(simdReason !== undefined ? { simdReason } : {}),
+    simdHelper: helper,
     summary,
   };
 }
@@ -324,6 +343,9 @@ async function loadWasm(
     throw new Error("the wasm backend failed to initialise (its .wasm file could not be read)");
   }
   wasmThreads ??= api.getThreadsCount();
+  // The SIMD passes' helper thread starts only when the event loop runs, so
+  // it is started here, where a training loop that never yields would not.
+  await simdHelper(heapMemory(wasmOf()))?.whenReady(HELPER_START_MS);
   return wasmThreads;
 }
 

@@ -11,9 +11,11 @@ import { trainStep } from "../../models/train_step.ts";
 import { simdHelper } from "../../models/_simd_helper.ts";
 import { heapMemory, simdKernels } from "../../models/_simd_wasm.ts";
 import { RELU_GRAD_KERNEL } from "../../models/_elementwise_wasm.ts";
+import { heapAccumulate } from "../../models/_native_conv_kernels.ts";
+import { oneChannelDataGradient } from "../../models/_one_channel_data_gradient.ts";
 import { BERNOULLI_GRAD_KERNEL, BERNOULLI_KERNEL } from "../../losses/bernoulli_kernel_parts.ts";
 
-const { threads, native, convolutions } = await useBackend("wasm");
+const { threads, native, convolutions, simdHelper: selectionHelper } = await useBackend("wasm");
 
 // The fused Adam pass's helper thread, where the heap is shared: started here
 // and given up to 10 s to compile its kernels.
@@ -136,6 +138,60 @@ function splitPasses(): number {
   });
 }
 
+/**
+ * The one-channel data gradient's scatter (burgess's last layer, 17 images:
+ * odd, and above SPLIT_BYTES) on the wasm function, split with the helper
+ * where there is one, against the JavaScript loop on the same planes: the
+ * number of values that differ in any bit.
+ */
+function splitScatter(): number {
+  const shape = {
+    n: 17,
+    h: 64,
+    w: 64,
+    ci: 1,
+    oh: 32,
+    ow: 32,
+    co: 8,
+    kh: 4,
+    kw: 4,
+    strideH: 2,
+    strideW: 2,
+    dilationH: 1,
+    dilationW: 1,
+    top: 1,
+    bottom: 1,
+    left: 1,
+    right: 1,
+  };
+  const dxLength = shape.n * shape.h * shape.w, planesLength = 16 * shape.n * shape.oh * shape.ow;
+  const wasm = tf.backend() as unknown as {
+    makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+    getMemoryOffset(dataId: object): number;
+    disposeData(dataId: object, force?: boolean): boolean;
+    wasm: { HEAPF32: Float32Array };
+  };
+  const infos = [dxLength, dxLength, planesLength].map((n) => wasm.makeOutput([n], "float32"));
+  const [splitAt, loopAt, planesAt] = infos.map((t) => wasm.getMemoryOffset(t.dataId));
+  const heap = wasm.wasm.HEAPF32;
+  const planes = heap.subarray(planesAt / 4, planesAt / 4 + planesLength);
+  const filled = tf.tidy(() => tf.randomNormal([planesLength], 0, 1, "float32", 25).dataSync());
+  const run = (at: number, split: boolean) => {
+    const dx = heap.subarray(at / 4, at / 4 + dxLength);
+    oneChannelDataGradient(() => planes.set(filled), shape, {
+      dy: null,
+      filter: null,
+      dx,
+      planes,
+      accumulate: split ? heapAccumulate(memory, at, planesAt, 4 * dxLength) : undefined,
+    });
+    return dx.slice();
+  };
+  const count = mismatches([run(splitAt, true)], [run(loopAt, false)]);
+  for (const t of infos) wasm.disposeData(t.dataId, true);
+  return count;
+}
+
 function mismatches(a: Float32Array[], b: Float32Array[]): number {
   let count = 0;
   a.forEach((x, i) => x.forEach((v, k) => (count += Object.is(v, b[i][k]) ? 0 : 1)));
@@ -187,7 +243,7 @@ function soak(): { tensorsGrew: number; workersGrew: number } {
 const soaked = soak();
 // Against tf.train.adam on the same backend, so that both see the same gradients.
 const big = bigAdam(() => fusedAdam({ learningRate: 0.01 }));
-const splitMismatches = splitPasses();
+const splitMismatches = splitPasses() + splitScatter();
 const bigReference = bigAdam(() => tf.train.adam(0.01));
 const onWasm = { product: product(), moments: adamMoments(), ...losses() };
 await useBackend("cpu");
@@ -203,6 +259,7 @@ console.log(JSON.stringify({
   moments: onWasm.moments,
   momentsCpu: onCpu.moments,
   simdHelper: helper?.ready() ?? false,
+  selectionHelper,
   splitMismatches,
   bigAdamValues: big.reduce((n, a) => n + a.length, 0),
   bigAdamMismatches: mismatches(big, bigReference),

@@ -11,6 +11,7 @@ import { assertClose } from "../_helpers/assert.ts";
 import { loadNativeBlas, type Sgemm } from "../../models/_native_blas.ts";
 import type { ConvShape } from "../../models/_native_dnnl.ts";
 import { oneChannelDataGradient } from "../../models/_one_channel_data_gradient.ts";
+import { heapAccumulate } from "../../models/_native_conv_kernels.ts";
 
 await tf.setBackend("cpu");
 const blas = loadNativeBlas({ threads: 2 });
@@ -118,6 +119,45 @@ Deno.test({
     const dx = compute(shape, new Float32Array([1, 2]), new Float32Array([1, 10, 100]));
     assert.deepEqual(Array.from(dx), [10, 102, 20, 200]);
   },
+});
+
+Deno.test("oneChannelDataGradient: the scatter on the wasm function equals the loop, to the bit", () => {
+  // The planes come from a stand-in product, so this runs without OpenBLAS too.
+  const memory = new WebAssembly.Memory({ initial: 64 });
+  const heap = new Float32Array(memory.buffer);
+  let seed = 7, checked = 0;
+  for (
+    const { x, w, s, pad } of [...CASES, {
+      x: [3, 64, 64, 1],
+      w: [4, 4, 1, 2],
+      s: [2, 2] as [number, number],
+      pad: "same" as Pad,
+    }]
+  ) {
+    const shape = shapeOf(x, w, s, pad);
+    const dxLength = shape.n * shape.h * shape.w;
+    const planesLength = shape.kh * shape.kw * shape.n * shape.oh * shape.ow;
+    const [dxAt, loopAt, planesAt] = [0, dxLength, 2 * dxLength].map((o) => 4 * o);
+    const planes = heap.subarray(planesAt / 4, planesAt / 4 + planesLength);
+    const filled = values(planesLength, seed++);
+    const product: Sgemm = () => planes.set(filled);
+    const run = (at: number, accumulate: boolean) => {
+      const dx = heap.subarray(at / 4, at / 4 + dxLength).fill(Number.NaN); // overwritten
+      oneChannelDataGradient(product, shape, {
+        dy: null,
+        filter: null,
+        dx,
+        planes,
+        accumulate: accumulate ? heapAccumulate(memory, at, planesAt, 4 * dxLength) : undefined,
+      });
+      return dx;
+    };
+    const loop = run(loopAt, false), wasm = run(dxAt, true);
+    assert.ok(loop.every(Number.isFinite), `x ${x}: every pixel written`);
+    assert.deepEqual(wasm, loop, `x ${x} w ${w} s ${s} pad ${JSON.stringify(pad)}`);
+    checked += dxLength;
+  }
+  assert.ok(checked > 12_000);
 });
 
 Deno.test("oneChannelDataGradient refuses more than one channel, dilation, wrong sizes", () => {

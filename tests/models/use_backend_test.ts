@@ -12,6 +12,7 @@ Deno.test("useBackend('wasm') selects wasm with the training kernels registered"
     nativeReason: _,
     convolutions,
     convolutionsReason: __,
+    simdHelper,
     ...rest
   } = chosen;
   assert.ok(
@@ -24,8 +25,13 @@ Deno.test("useBackend('wasm') selects wasm with the training kernels registered"
   );
   assert.match(
     summary,
-    convolutions === null ? /; convolutions on XNNPACK \(.+\)$/ : /oneDNN .* for convolutions$/,
+    convolutions === null
+      ? /; convolutions on XNNPACK \(.+\)(;|$)/
+      : /oneDNN .* for convolutions(;|$)/,
   );
+  // The helper thread is said last, exactly when it runs.
+  assert.equal(typeof simdHelper, "boolean");
+  assert.equal(summary.endsWith("; SIMD passes split with a helper thread"), simdHelper, summary);
   assert.deepEqual(rest, { requested: "wasm", active: "wasm", fellBack: false });
   assert.ok(Number.isInteger(threads) && threads >= 1 && threads <= 4, `threads ${threads}`);
   assert.equal(tf.getBackend(), "wasm");
@@ -97,6 +103,7 @@ Deno.test({
       nativeReason: ____,
       convolutions: _____,
       convolutionsReason: ______,
+      simdHelper: _______,
       ...rest
     } = chosen;
     assert.deepEqual(rest, { requested: "tensorflow-gpu", active: "wasm", fellBack: true });

@@ -27,6 +27,7 @@ interface Probe {
   moments: number[];
   momentsCpu: number[];
   simdHelper: boolean;
+  selectionHelper: boolean;
   splitMismatches: number;
   bigAdamValues: number;
   bigAdamMismatches: number;
@@ -58,6 +59,7 @@ Deno.test("wasm on 2 threads: same products, Adam moments and loss as the cpu ba
   // also where it splits a variable with its helper thread.
   assert.deepEqual(result.moments, result.momentsCpu);
   assert.equal(result.simdHelper, true, "the SIMD helper thread starts on a shared heap");
+  assert.equal(result.selectionHelper, true, "useBackend waits for the helper and says so");
   assert.equal(result.splitMismatches, 0, "split element-wise passes equal whole ones");
   assert.equal(result.bigAdamValues, 3 * (3 * 32768 + 3 + 32767));
   assert.equal(result.bigAdamMismatches, 0, "split Adam steps are bit-identical to tf.train.adam");
@@ -76,6 +78,7 @@ Deno.test({
     assert.equal(result.convolutionThreads, 2);
     // The threaded build even so: its shared heap gives Adam a second thread.
     assert.equal(result.simdHelper, true, "the SIMD helper thread beside oneDNN");
+    assert.equal(result.selectionHelper, true, "useBackend waits for the helper and says so");
     assert.equal(result.splitMismatches, 0, "split element-wise passes equal whole ones");
     assert.equal(
       result.bigAdamMismatches,
@@ -91,6 +94,7 @@ Deno.test("DISENTANGLE_THREADS=1 selects the single-threaded build", async () =>
   const { result } = await probe({ DISENTANGLE_THREADS: "1" });
   assert.equal(result.threads, 1);
   assert.equal(result.simdHelper, false, "one thread: no SIMD helper");
+  assert.equal(result.selectionHelper, false);
   assert.equal(result.splitMismatches, 0);
   assert.equal(result.bigAdamMismatches, 0);
   assertClose(result.product, result.productCpu, 1e-5, "product");
