@@ -95,19 +95,18 @@ function stridedAddBody(): number[] {
     ...bump(SROW, get(SRC_ROW)),
     ...bump(DROW, get(DST_ROW)),
   ];
+  // base + b·stride into `into`: image b's first row.
+  const imageRow = (base: number, stride: number, into: number) => [
+    ...get(base),
+    ...get(B),
+    ...get(stride),
+    I32_MUL,
+    I32_ADD,
+    ...set(into),
+  ];
   const image = [
-    ...get(SRC),
-    ...get(B),
-    ...get(SRC_IMAGE),
-    I32_MUL,
-    I32_ADD,
-    ...set(SROW),
-    ...get(DST),
-    ...get(B),
-    ...get(DST_IMAGE),
-    I32_MUL,
-    I32_ADD,
-    ...set(DROW),
+    ...imageRow(SRC, SRC_IMAGE, SROW),
+    ...imageRow(DST, DST_IMAGE, DROW),
     ...counted(R, ROWS, row),
   ];
   return [1, 7, I32, ...counted(B, IMAGES, image), END];
