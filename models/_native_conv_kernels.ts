@@ -26,7 +26,7 @@ import type { ConvKind, ConvShape, NativeDnnl } from "./_native_dnnl.ts";
 import type { Sgemm } from "./_native_blas.ts";
 import { oneChannelDataGradient, type TapAddition } from "./_one_channel_data_gradient.ts";
 import { heapMemory, simdKernels } from "./_simd_wasm.ts";
-import { simdHelper, SPLIT_BYTES } from "./_simd_helper.ts";
+import { alongside, helperFor } from "./_simd_helper.ts";
 
 /** The part of the wasm backend these kernels use. */
 interface WasmBackend {
@@ -69,21 +69,19 @@ export function heapAccumulate(
   ];
   const run = (a: number[]) => simd.stridedAdd(...(a as Parameters<typeof simd.stridedAdd>));
   return (taps) => {
-    const images = taps[0]?.images ?? 0;
-    const helper = dxBytes >= SPLIT_BYTES ? simdHelper(memory) : null;
-    const low = images >> 1;
-    if (helper === null || !helper.ready() || low === 0) {
-      for (const t of taps) run(args(t, 0, t.images));
+    const images = taps[0]?.images ?? 0, low = images >> 1;
+    const helper = low === 0 ? null : helperFor(memory, dxBytes);
+    if (helper === null) {
+      for (const t of taps) run(args(t, 0, images));
       return;
     }
     // Images split evenly; each dx element is still added in tap order.
-    const upper = taps.map((t) => ({
-      kernel: "stridedAdd" as const,
-      args: args(t, low, images - low),
-    }));
-    helper.start(upper);
-    for (const t of taps) run(args(t, 0, low));
-    if (!helper.finish()) { for (const u of upper) run(u.args); }
+    alongside(
+      helper,
+      taps.map((t) => ({ kernel: "stridedAdd", args: args(t, low, images - low) })),
+      () => taps.forEach((t) => run(args(t, 0, low))),
+      (task) => run([...task.args]),
+    );
   };
 }
 
@@ -284,10 +282,8 @@ export function nativeConvKernels(
     const backend = args.backend as unknown as WasmBackend;
     const out = backend.makeOutput([shape.n, shape.h, shape.w, 1], "float32");
     // The planes live in the heap too, for the scatter's wasm function, only for this call.
-    const scratch = backend.makeOutput(
-      [shape.kh * shape.kw * shape.n * shape.oh * shape.ow],
-      "float32",
-    );
+    const planesLength = shape.kh * shape.kw * shape.n * shape.oh * shape.ow;
+    const scratch = backend.makeOutput([planesLength], "float32");
     try {
       const heap = backend.wasm.HEAPF32; // after the allocations, which may grow the heap
       const base = Deno.UnsafePointer.of(heap)!;
@@ -300,7 +296,7 @@ export function nativeConvKernels(
         dy: at(dy),
         filter: at(w),
         dx: heap.subarray(dxAt / 4, dxAt / 4 + dxLength),
-        planes: heap.subarray(planesAt / 4, planesAt / 4 + tf.util.sizeFromShape(scratch.shape)),
+        planes: heap.subarray(planesAt / 4, planesAt / 4 + planesLength),
         accumulate: heapAccumulate(heapMemory(backend.wasm), dxAt, planesAt, 4 * dxLength),
       });
     } finally {

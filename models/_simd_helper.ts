@@ -101,6 +101,34 @@ export function lowerHalf(bytes: number, align: number): number {
 }
 
 /**
+ * The helper of `memory` when a pass of `bytes` is worth splitting with it
+ * now (at least SPLIT_BYTES, and the helper ready), else null.
+ */
+export function helperFor(
+  memory: WebAssembly.Memory | undefined,
+  bytes: number,
+): SimdHelper | null {
+  if (bytes < SPLIT_BYTES) return null;
+  const helper = simdHelper(memory);
+  return helper !== null && helper.ready() ? helper : null;
+}
+
+/**
+ * Runs `upper` on `helper` while `lower()` runs here, and waits for it; if the
+ * helper failed on them, runs each task of `upper` here with `rerun`.
+ */
+export function alongside(
+  helper: SimdHelper,
+  upper: readonly HelperTask[],
+  lower: () => void,
+  rerun: (task: HelperTask) => void,
+): void {
+  helper.start(upper);
+  lower();
+  if (!helper.finish()) upper.forEach(rerun);
+}
+
+/**
  * Runs the SIMD pass `kernel` over `bytes` bytes: `argsFrom(low, bytes)` gives
  * its arguments for the part from byte `low` on, `bytes` long, and
  * `run(args)` runs it here. With a ready helper and at least SPLIT_BYTES, the
@@ -114,16 +142,14 @@ export function splitPass(
   argsFrom: (low: number, bytes: number) => number[],
   run: (args: number[]) => void,
 ): void {
-  const helper = bytes >= SPLIT_BYTES ? simdHelper(memory) : null;
+  const helper = helperFor(memory, bytes);
   const low = lowerHalf(bytes, align);
-  if (helper === null || !helper.ready() || low === 0) {
+  if (helper === null || low === 0) {
     run(argsFrom(0, bytes));
     return;
   }
   const upper = argsFrom(low, bytes - low);
-  helper.start([{ kernel, args: upper }]);
-  run(argsFrom(0, low));
-  if (!helper.finish()) run(upper);
+  alongside(helper, [{ kernel, args: upper }], () => run(argsFrom(0, low)), () => run(upper));
 }
 
 function startHelper(memory: WebAssembly.Memory): SimdHelper {
@@ -147,11 +173,13 @@ function startHelper(memory: WebAssembly.Memory): SimdHelper {
     ready,
     async whenReady(timeoutMs) {
       const deadline = performance.now() + timeoutMs;
-      while (!ready() && !off && Atomics.load(ctrl, STATE) !== FAILED) {
-        if (performance.now() >= deadline) return false;
+      while (!ready()) {
+        if (off || Atomics.load(ctrl, STATE) === FAILED || performance.now() >= deadline) {
+          return false;
+        }
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
-      return ready();
+      return true;
     },
     start(tasks, hyper = []) {
       if (tasks.length > MAX_TASKS) {
