@@ -1,9 +1,12 @@
 /**
- * `BatchMatMul` and `_FusedMatMul` for the wasm backend on a native BLAS
- * ({@link loadNativeBlas}): `cblas_sgemm` reads both operands and writes the
- * product in the wasm heap in place, transposed operands included (no
+ * `BatchMatMul` and `_FusedMatMul` for the wasm backend on a product that
+ * works in the wasm heap in place: a native BLAS's `cblas_sgemm`
+ * ({@link loadNativeBlas}), or the library's own SIMD product
+ * (`wasmGemm` of _wasm_gemm.ts, where no BLAS loads). It reads both operands
+ * and writes the product where they lie, transposed operands included (no
  * transposes materialised), one call per batch entry, or one call for a whole
- * batch against a shared right operand. `_FusedMatMul` seeds the output with
+ * batch against a shared right operand; scratch the product asks for is a
+ * heap buffer for the call. `_FusedMatMul` seeds the output with
  * the bias and lets sgemm accumulate onto it (β = 1), then applies the
  * activation in one loop over the heap.
  *
@@ -30,12 +33,19 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NativeBlas } from "./_native_blas.ts";
+import { heapMemory } from "./_simd_wasm.ts";
+import type { HeapGemm, HeapProduct } from "./_wasm_gemm.ts";
 
 /** The part of the wasm backend these kernels use. */
 interface WasmBackend {
   makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
   getMemoryOffset(dataId: object): number;
-  wasm: { HEAPF32: Float32Array };
+  disposeData(dataId: object, force?: boolean): boolean;
+  wasm: {
+    HEAPF32: Float32Array;
+    asm?: { memory?: WebAssembly.Memory };
+    wasmMemory?: WebAssembly.Memory;
+  };
 }
 
 /** The original kernels to fall back to, by name (as from `tf.getKernel(name, "wasm")`). */
@@ -175,67 +185,81 @@ function plan(
   return { outShape: [...outer, m, n], batch, m, n, k, batchA, batchB, indexA, indexB };
 }
 
+/** `cblas_sgemm` of a native BLAS as a {@link HeapGemm}: pointers into the heap, no scratch. */
+function blasGemm(blas: NativeBlas): HeapGemm {
+  return {
+    scratchFloats: () => 0,
+    run(_memory, heap, p) {
+      const base = Deno.UnsafePointer.of(heap);
+      const at = (floats: number) => Deno.UnsafePointer.offset(base!, floats * 4);
+      blas.sgemm(
+        p.transA,
+        p.transB,
+        p.m,
+        p.n,
+        p.k,
+        1,
+        at(p.a),
+        p.lda,
+        at(p.b),
+        p.ldb,
+        p.accumulate ? 1 : 0,
+        at(p.c),
+        p.ldc,
+      );
+    },
+  };
+}
+
 /**
- * Runs the planned products into `out` (float offsets in the heap), adding to
- * what `out` holds when `accumulate`.
+ * The products of a plan on operands and output at float offsets of the
+ * heap, adding to what `out` holds when `accumulate` (k > 0; scratch unset).
  */
-function multiply(
-  blas: NativeBlas,
-  heap: Float32Array,
+function products(
   p: Plan,
   aAt: number,
   bAt: number,
   outAt: number,
-  transposeA: boolean,
-  transposeB: boolean,
+  transA: boolean,
+  transB: boolean,
   accumulate: boolean,
-): void {
+): HeapProduct[] {
   const { batch, m, n, k, batchA, batchB, indexA, indexB } = p;
-  const beta = accumulate ? 1 : 0;
-  if (k === 0) {
-    if (!accumulate) heap.fill(0, outAt, outAt + batch * m * n);
-    return;
-  }
-  const base = Deno.UnsafePointer.of(heap);
-  const at = (floats: number) => Deno.UnsafePointer.offset(base!, floats * 4);
-  const lda = transposeA ? m : k, ldb = transposeB ? k : n;
-  if (batchB === 1 && batchA === batch && batch > 1 && !transposeA) {
+  const lda = transA ? m : k, ldb = transB ? k : n;
+  const one = { transA, transB, n, k, lda, ldb, ldc: n, accumulate, scratch: 0 };
+  if (batchB === 1 && batchA === batch && batch > 1 && !transA) {
     // Rows of every A entry are contiguous: one product of [batch·M, K] by B.
-    blas.sgemm(
-      false,
-      transposeB,
-      batch * m,
-      n,
-      k,
-      1,
-      at(aAt),
-      lda,
-      at(bAt),
-      ldb,
-      beta,
-      at(outAt),
-      n,
-    );
-    return;
+    return [{ ...one, m: batch * m, a: aAt, b: bAt, c: outAt }];
   }
-  for (let i = 0; i < batch; i++) {
+  return Array.from({ length: batch }, (_, i) => {
     const ai = indexA?.[i] ?? (batchA === 1 ? 0 : i);
     const bi = indexB?.[i] ?? (batchB === 1 ? 0 : i);
-    blas.sgemm(
-      transposeA,
-      transposeB,
-      m,
-      n,
-      k,
-      1,
-      at(aAt + ai * m * k),
-      lda,
-      at(bAt + bi * k * n),
-      ldb,
-      beta,
-      at(outAt + i * m * n),
-      n,
-    );
+    return { ...one, m, a: aAt + ai * m * k, b: bAt + bi * k * n, c: outAt + i * m * n };
+  });
+}
+
+/**
+ * Runs `list` with `gemm`, in heap scratch allocated for the call (before the
+ * heap is read: an allocation may grow it). `prepare` runs first, on the heap
+ * as it is then.
+ */
+function runProducts(
+  gemm: HeapGemm,
+  backend: WasmBackend,
+  list: HeapProduct[],
+  prepare: (heap: Float32Array) => void,
+): Float32Array {
+  const floats = list.reduce((most, q) => Math.max(most, gemm.scratchFloats(q)), 0);
+  const scratch = floats > 0 ? backend.makeOutput([floats], "float32") : null;
+  try {
+    const heap = backend.wasm.HEAPF32;
+    prepare(heap);
+    const memory = heapMemory(backend.wasm);
+    const at = scratch === null ? 0 : backend.getMemoryOffset(scratch.dataId) >>> 2;
+    for (const q of list) gemm.run(memory, heap, { ...q, scratch: at });
+    return heap;
+  } finally {
+    if (scratch !== null) backend.disposeData(scratch.dataId, true);
   }
 }
 
@@ -277,7 +301,7 @@ function repeatInto(heap: Float32Array, from: number, s: number, at: number, tot
  * notes). Register them in place of the originals:
  * `tf.unregisterKernel(name, "wasm"); tf.registerKernel(config)`.
  *
- * @param blas a library from {@link loadNativeBlas}.
+ * @param blas a library from {@link loadNativeBlas}, or a product on the heap (`wasmGemm`).
  * @param originals the kernels in use now, from `tf.getKernel(name, "wasm")`.
  * @param options the smallest product computed natively.
  * @returns the two kernel configs.
@@ -313,11 +337,12 @@ function repeatInto(heap: Float32Array, from: number, s: number, at: number, tot
  * ```
  */
 export function nativeKernels(
-  blas: NativeBlas,
+  blas: NativeBlas | HeapGemm,
   originals: OriginalMatMulKernels,
   options: NativeKernelsOptions = {},
 ): tf.KernelConfig[] {
   const { minMultiplyAdds = 0 } = options;
+  const gemm = "sgemm" in blas ? blasGemm(blas) : blas;
   const { BatchMatMul: matMul, _FusedMatMul: fusedMatMul } = originals ?? {};
   if (matMul?.kernelFunc === undefined || fusedMatMul?.kernelFunc === undefined) {
     throw new TypeError(
@@ -336,18 +361,21 @@ export function nativeKernels(
     const backend = args.backend as unknown as WasmBackend;
     const out = backend.makeOutput(p.outShape, "float32");
     if (size(p.outShape) === 0) return out;
-    const heap = backend.wasm.HEAPF32; // after the allocation, which may grow the heap
-    multiply(
-      blas,
-      heap,
+    const outAt = backend.getMemoryOffset(out.dataId) >>> 2;
+    if (p.k === 0) {
+      backend.wasm.HEAPF32.fill(0, outAt, outAt + size(p.outShape));
+      return out;
+    }
+    const list = products(
       p,
       backend.getMemoryOffset(a.dataId) >>> 2,
       backend.getMemoryOffset(b.dataId) >>> 2,
-      backend.getMemoryOffset(out.dataId) >>> 2,
+      outAt,
       transposeA,
       transposeB,
       false,
     );
+    runProducts(gemm, backend, list, () => {});
     return out;
   };
 
@@ -382,14 +410,13 @@ export function nativeKernels(
     const out = backend.makeOutput(p.outShape, "float32");
     const total = size(p.outShape);
     if (total === 0) return out;
-    const heap = backend.wasm.HEAPF32; // after the allocation, which may grow the heap
     const outAt = backend.getMemoryOffset(out.dataId) >>> 2;
-    if (bias != null) {
-      repeatInto(heap, backend.getMemoryOffset(bias.dataId) >>> 2, biasSize, outAt, total);
-    }
-    multiply(
-      blas,
-      heap,
+    const seed = (heap: Float32Array) => {
+      if (bias != null) {
+        repeatInto(heap, backend.getMemoryOffset(bias.dataId) >>> 2, biasSize, outAt, total);
+      } else if (p.k === 0) heap.fill(0, outAt, outAt + total);
+    };
+    const list = p.k === 0 ? [] : products(
       p,
       backend.getMemoryOffset(a!.dataId) >>> 2,
       backend.getMemoryOffset(b!.dataId) >>> 2,
@@ -398,6 +425,8 @@ export function nativeKernels(
       transposeB,
       bias != null,
     );
+    // The heap after the scratch allocation, which may have grown it.
+    const heap = runProducts(gemm, backend, list, seed);
     const wAt = activation === "prelu" ? backend.getMemoryOffset(prelu!.dataId) >>> 2 : 0;
     act(heap, outAt, outAt + total, leakyreluAlpha, wAt, preluSize);
     return out;

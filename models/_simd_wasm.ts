@@ -32,6 +32,12 @@ import {
   type ReluKernel,
 } from "./_simd_elementwise.ts";
 import { stridedAddFunction, type StridedAddKernel } from "./_simd_strided_add.ts";
+import {
+  relaxedSimd,
+  sgemmFunctions,
+  type SgemmPackKernel,
+  type SgemmPanelsKernel,
+} from "./_simd_sgemm.ts";
 
 /** Signature of the exported function; pointers are byte offsets in the heap. */
 export type AdamKernel = (
@@ -750,6 +756,7 @@ function moduleBytes(shared: boolean): Uint8Array {
     { name: "filterGradC1", params: Array(13).fill(I32), body: filterGradC1Body() },
     ...elementwiseFunctions(),
     stridedAddFunction(),
+    ...sgemmFunctions(relaxedSimd()),
   ], shared);
 }
 
@@ -766,6 +773,8 @@ export interface SimdKernels {
   bernoulli: BernoulliKernel;
   bernoulliGrad: BernoulliGradKernel;
   stridedAdd: StridedAddKernel;
+  sgemmPack: SgemmPackKernel;
+  sgemmPanels: SgemmPanelsKernel;
 }
 
 const compiled = new WeakMap<object, SimdKernels | null>();
@@ -820,6 +829,8 @@ export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels
         bernoulli: instance.exports.bernoulli as BernoulliKernel,
         bernoulliGrad: instance.exports.bernoulliGrad as BernoulliGradKernel,
         stridedAdd: instance.exports.stridedAdd as StridedAddKernel,
+        sgemmPack: instance.exports.sgemmPack as SgemmPackKernel,
+        sgemmPanels: instance.exports.sgemmPanels as SgemmPanelsKernel,
       };
     } catch (e) {
       kernels = null;

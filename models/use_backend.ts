@@ -3,6 +3,8 @@ import { registerWasmTrainingKernels } from "./register_wasm_training_kernels.ts
 import { initThreadedWasm, MAX_WASM_THREADS } from "./_wasm_threads.ts";
 import { loadNativeBlas, type NativeBlas } from "./_native_blas.ts";
 import { nativeKernels } from "./_native_kernels.ts";
+import { wasmGemm } from "./_wasm_gemm.ts";
+import { relaxedSimd } from "./_simd_sgemm.ts";
 import { loadNativeDnnl, type NativeDnnl } from "./_native_dnnl.ts";
 import { nativeConvKernels } from "./_native_conv_kernels.ts";
 import { firstLine } from "./_first_line.ts";
@@ -50,8 +52,10 @@ export interface UseBackendOptions {
    * (with their gradients, and transposed convolutions) with a native oneDNN,
    * through Deno FFI, when they are installed (Debian: `libopenblas0-pthread`,
    * `libdnnl2`) and Deno has `--allow-ffi`; otherwise, or with `false`, they
-   * stay on XNNPACK and the library's wasm kernels. DISENTANGLE_BLAS and
-   * DISENTANGLE_DNNL switch one off (`off`) or name its library (a path).
+   * stay on the library's wasm kernels and XNNPACK (matrix products on the
+   * library's SIMD product, unless DISENTANGLE_WASM_GEMM=off leaves them to
+   * XNNPACK). DISENTANGLE_BLAS and DISENTANGLE_DNNL switch one off (`off`)
+   * or name its library (a path).
    * Decided once per process, with the wasm backend's first initialisation.
    * @default true
    */
@@ -77,6 +81,12 @@ export interface BackendSelection {
    * build, threads), or null when they run on XNNPACK.
    */
   native: { library: string; config: string; threads: number } | null;
+  /**
+   * Whether the library's own SIMD matrix product (_wasm_gemm.ts) computes the
+   * wasm backend's matrix products: where no native BLAS does, unless
+   * DISENTANGLE_WASM_GEMM=off leaves them to XNNPACK.
+   */
+  wasmMatMul: boolean;
   /** Why no native BLAS is used on wasm (undefined when one is). */
   nativeReason?: string;
   /**
@@ -107,6 +117,40 @@ export interface BackendSelection {
    * and oneDNN 2.6.3 (2 threads) for convolutions".
    */
   summary: string;
+}
+
+/**
+ * Whether the library's own matrix product (_wasm_gemm.ts) took the wasm
+ * backend's matrix products, where no native BLAS did (decided once, when the
+ * backend's heap exists); undefined until then.
+ */
+let wasmMatMul: boolean | undefined;
+
+/** Whether the library's own matrix product is wanted (DISENTANGLE_WASM_GEMM=off: XNNPACK's). */
+function wasmMatMulWanted(): boolean {
+  try {
+    return (globalThis as { Deno?: typeof Deno }).Deno?.env.get("DISENTANGLE_WASM_GEMM") !== "off";
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Registers the library's matrix product on the wasm heap in place of the
+ * matrix-product kernels registered now, once per process, where no native
+ * BLAS computes them and the library's SIMD kernels compile.
+ */
+function setUpWasmMatMul(): void {
+  if (wasmMatMul !== undefined) return;
+  wasmMatMul = false;
+  if (nativeState?.blas || !wasmMatMulWanted()) return;
+  const gemm = wasmGemm(heapMemory(wasmOf()));
+  if (gemm === null) return;
+  register(nativeKernels(gemm, {
+    BatchMatMul: tf.getKernel("BatchMatMul", "wasm")!,
+    _FusedMatMul: tf.getKernel("_FusedMatMul", "wasm")!,
+  }));
+  wasmMatMul = true;
 }
 
 /** The native BLAS state of this process's wasm backend, once decided. */
@@ -170,9 +214,14 @@ function selectionOf(
   let summary = active;
   if (active === "wasm") {
     summary = `wasm (XNNPACK SIMD, ${plural(threads)})`;
-    summary += native === null
-      ? `; matrix products on XNNPACK (${nativeState?.reason ?? "no native BLAS"})`
-      : ` with ${blasLabel(native.config, native.threads)} for matrix products`;
+    const noBlas = nativeState?.reason ?? "no native BLAS";
+    summary += native !== null
+      ? ` with ${blasLabel(native.config, native.threads)} for matrix products`
+      : wasmMatMul
+      ? `; matrix products on the library's SIMD kernel (${
+        relaxedSimd() ? "fused multiply-add" : "multiply then add"
+      }; ${noBlas})`
+      : `; matrix products on XNNPACK (${noBlas})`;
     summary += convolutions === null
       ? `; convolutions on XNNPACK (${nativeState?.dnnlReason ?? "no oneDNN"})`
       : `${native === null ? "; with" : " and"} oneDNN ${convolutions.version} (${
@@ -187,6 +236,7 @@ function selectionOf(
     fellBack,
     threads,
     native,
+    wasmMatMul: active === "wasm" && native === null && wasmMatMul === true,
     ...(active === "wasm" && nativeState?.reason ? { nativeReason: nativeState.reason } : {}),
     convolutions,
     ...(active === "wasm" && nativeState?.dnnlReason
@@ -343,6 +393,7 @@ async function loadWasm(
     throw new Error("the wasm backend failed to initialise (its .wasm file could not be read)");
   }
   wasmThreads ??= api.getThreadsCount();
+  setUpWasmMatMul();
   // The SIMD passes' helper thread starts only when the event loop runs, so
   // it is started here, where a training loop that never yields would not.
   await simdHelper(heapMemory(wasmOf()))?.whenReady(HELPER_START_MS);

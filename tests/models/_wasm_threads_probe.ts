@@ -13,9 +13,12 @@ import { heapMemory, simdKernels } from "../../models/_simd_wasm.ts";
 import { RELU_GRAD_KERNEL } from "../../models/_elementwise_wasm.ts";
 import { heapAccumulate } from "../../models/_native_conv_kernels.ts";
 import { oneChannelDataGradient } from "../../models/_one_channel_data_gradient.ts";
+import { wasmGemm } from "../../models/_wasm_gemm.ts";
 import { BERNOULLI_GRAD_KERNEL, BERNOULLI_KERNEL } from "../../losses/bernoulli_kernel_parts.ts";
 
-const { threads, native, convolutions, simdHelper: selectionHelper } = await useBackend("wasm");
+const { threads, native, wasmMatMul, convolutions, simdHelper: selectionHelper } = await useBackend(
+  "wasm",
+);
 
 // The fused Adam pass's helper thread, where the heap is shared: started here
 // and given up to 10 s to compile its kernels.
@@ -192,6 +195,66 @@ function splitScatter(): number {
   return count;
 }
 
+/**
+ * The library's matrix product with its panels split with the helper thread
+ * (where there is one) against the same product on this thread alone, on
+ * the models' shapes: the number of values that differ in any bit. The
+ * split gives each C entry to one thread, so they must be equal.
+ */
+function splitGemm(): number {
+  const split = wasmGemm(memory), alone = wasmGemm(memory, { helper: false });
+  if (split === null || alone === null) return 0;
+  const wasm = tf.backend() as unknown as {
+    makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+    getMemoryOffset(dataId: object): number;
+    disposeData(dataId: object, force?: boolean): boolean;
+    wasm: { HEAPF32: Float32Array };
+  };
+  let count = 0;
+  for (
+    const [m, k, n, transA, transB] of [[64, 1200, 1200, false, false], [
+      64,
+      1200,
+      4096,
+      false,
+      true,
+    ], [1200, 64, 1200, true, false]] as const
+  ) {
+    const operands = tf.tidy(() => [
+      tf.randomNormal([m * k], 0, 1, "float32", 31),
+      tf.randomNormal([k * n], 0, 1, "float32", 32),
+    ]);
+    const product = {
+      transA,
+      transB,
+      m,
+      n,
+      k,
+      a: wasm.getMemoryOffset(operands[0].dataId) >>> 2,
+      lda: transA ? m : k,
+      b: wasm.getMemoryOffset(operands[1].dataId) >>> 2,
+      ldb: transB ? k : n,
+      ldc: n,
+      accumulate: false,
+    };
+    const outs = [0, 1].map(() => wasm.makeOutput([m * n], "float32"));
+    const scratch = wasm.makeOutput(
+      [split.scratchFloats({ ...product, c: 0, scratch: 0 })],
+      "float32",
+    );
+    const heap = wasm.wasm.HEAPF32;
+    const [c0, c1] = outs.map((t) => wasm.getMemoryOffset(t.dataId) >>> 2);
+    const at = wasm.getMemoryOffset(scratch.dataId) >>> 2;
+    split.run(memory, heap, { ...product, c: c0, scratch: at });
+    alone.run(memory, heap, { ...product, c: c1, scratch: at });
+    const h = wasm.wasm.HEAPF32;
+    count += mismatches([h.slice(c0, c0 + m * n)], [h.slice(c1, c1 + m * n)]);
+    for (const t of [...outs, scratch]) wasm.disposeData(t.dataId, true);
+    tf.dispose(operands);
+  }
+  return count;
+}
+
 function mismatches(a: Float32Array[], b: Float32Array[]): number {
   let count = 0;
   a.forEach((x, i) => x.forEach((v, k) => (count += Object.is(v, b[i][k]) ? 0 : 1)));
@@ -243,7 +306,7 @@ function soak(): { tensorsGrew: number; workersGrew: number } {
 const soaked = soak();
 // Against tf.train.adam on the same backend, so that both see the same gradients.
 const big = bigAdam(() => fusedAdam({ learningRate: 0.01 }));
-const splitMismatches = splitPasses() + splitScatter();
+const splitMismatches = splitPasses() + splitScatter() + splitGemm();
 const bigReference = bigAdam(() => tf.train.adam(0.01));
 const onWasm = { product: product(), moments: adamMoments(), ...losses() };
 await useBackend("cpu");
@@ -251,6 +314,7 @@ const onCpu = { product: product(), moments: adamMoments(), ...losses() };
 console.log(JSON.stringify({
   threads,
   native: native !== null,
+  wasmMatMul,
   convolutionThreads: convolutions?.threads ?? null,
   loss: onWasm.loss,
   lossCpu: onCpu.loss,

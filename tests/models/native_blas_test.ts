@@ -1,9 +1,12 @@
 /**
- * The native-BLAS kernels against the wasm backend's own (as useBackend
- * registers them): equal to float32 rounding for every transpose combination,
- * batched and broadcast shapes, odd sizes and the fused epilogues, leak-free,
- * and the same β-TCVAE training loss on both reference models. Without a
- * library (or without --allow-ffi) only the reason for its absence is checked.
+ * The matrix-product kernels of _native_kernels.ts, on each of their two
+ * products (a native BLAS's sgemm, and the library's own SIMD product of
+ * _wasm_gemm.ts, which useBackend registers where no BLAS loads), against the
+ * wasm backend's own (XNNPACK) kernels: equal to float32 rounding for every
+ * transpose combination, batched and broadcast shapes, odd sizes and the
+ * fused epilogues, leak-free, and the same β-TCVAE training loss on both
+ * reference models. Without a BLAS (or without --allow-ffi) its runs check
+ * only the reason for its absence.
  */
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
@@ -12,9 +15,14 @@ import { useBackend } from "../../models/use_backend.ts";
 import { betaTcvaeLosses, binaryBatch } from "./_train_losses.ts";
 import { loadNativeBlas } from "../../models/_native_blas.ts";
 import { nativeKernels, type OriginalMatMulKernels } from "../../models/_native_kernels.ts";
+import { heapMemory } from "../../models/_simd_wasm.ts";
+import { wasmGemm } from "../../models/_wasm_gemm.ts";
 
-// native: false, so the originals below are the wasm backend's own kernels.
-await useBackend("wasm", { native: false });
+// No native libraries and not the library's product, so the originals below
+// are the wasm backend's own kernels.
+Deno.env.set("DISENTANGLE_WASM_GEMM", "off");
+const selection = await useBackend("wasm", { native: false });
+assert.equal(selection.wasmMatMul, false);
 let reason = "";
 const blas = loadNativeBlas({ onUnavailable: (line) => (reason = line) });
 const absent = blas === null;
@@ -22,7 +30,16 @@ const originals: OriginalMatMulKernels = {
   BatchMatMul: tf.getKernel("BatchMatMul", "wasm")!,
   _FusedMatMul: tf.getKernel("_FusedMatMul", "wasm")!,
 };
-const natives = blas === null ? [] : nativeKernels(blas, originals);
+const gemm = wasmGemm(heapMemory((tf.backend() as unknown as { wasm: never }).wasm));
+/** Each product's kernels, and whether it is missing here. */
+const providers = [
+  { label: "native BLAS", kernels: blas === null ? [] : nativeKernels(blas, originals), absent },
+  {
+    label: "wasm product",
+    kernels: gemm === null ? [] : nativeKernels(gemm, originals),
+    absent: gemm === null,
+  },
+];
 /** Whether the wasm heap is shared (the threaded build): the pointers are tested on it. */
 const sharedHeap = (tf.backend() as unknown as { wasm: { HEAPF32: Float32Array } }).wasm.HEAPF32
   .buffer instanceof SharedArrayBuffer;
@@ -51,7 +68,11 @@ function register(configs: readonly tf.KernelConfig[]): void {
  * reference; returns all three.
  * `fn` receives which run it is.
  */
-function compare<T>(fn: (run: "original" | "native" | "cpu") => T, withCpu = true): {
+function compare<T>(
+  natives: readonly tf.KernelConfig[],
+  fn: (run: "original" | "native" | "cpu") => T,
+  withCpu = true,
+): {
   original: T;
   native: T;
   cpu: T | undefined;
@@ -184,187 +205,197 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: "BatchMatMul: native equals wasm for every transpose, odd and batched shapes",
-  ignore: absent,
-  fn() {
-    const sizes = [1, 3, 17, 65];
-    const batches: [number[], number[]][] = [
-      [[], []],
-      [[1], [1]],
-      [[3], [3]],
-      [[4], []],
-      [[], [4]],
-      [[4], [1]],
-      [[1], [4]],
-      [[2, 3], [2, 3]],
-      [[2, 3], []],
-      [[3, 1], [3]], // true broadcasting, which the original kernel gets wrong
-      [[2, 1], [1, 3]],
-    ];
-    let seed = 1;
-    for (const [outerA, outerB] of batches) {
-      const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
-      const size = (shape: number[]) => shape.reduce((x, y) => x * y, 1);
-      // Where the original kernel is wrong, its reference gets operands broadcast beforehand.
-      const trivial = [outerA, outerB].every((o) => size(o) === 1 || size(o) === size(outer));
-      for (const m of sizes) {
-        for (const k of sizes) {
-          for (const n of [1, 17]) {
-            for (const transposeA of [false, true]) {
-              for (const transposeB of [false, true]) {
-                const a = tensor([...outerA, ...(transposeA ? [k, m] : [m, k])], seed++);
-                const b = tensor([...outerB, ...(transposeB ? [n, k] : [k, n])], seed++);
-                const label = `a${JSON.stringify(a.shape)} b${
-                  JSON.stringify(b.shape)
-                } tA ${transposeA} tB ${transposeB}`;
-                const full = (x: tf.Tensor) => tf.broadcastTo(x, [...outer, ...x.shape.slice(-2)]);
-                const shapes: number[][] = [];
-                const { original, native } = compare((run) =>
-                  values(() => {
-                    const y = run === "native" || trivial
-                      ? tf.matMul(a, b, transposeA, transposeB)
-                      : tf.matMul(full(a), full(b), transposeA, transposeB);
-                    shapes.push(y.shape);
-                    return y;
-                  }), false);
-                assert.deepEqual(shapes[1], shapes[0], label);
-                assertSame(native, original, label);
-                tf.dispose([a, b]);
+for (const provider of providers) {
+  Deno.test({
+    name: `${provider.label}: BatchMatMul equals wasm for every transpose, odd and batched shapes`,
+    ignore: provider.absent,
+    fn() {
+      const sizes = [1, 3, 17, 65];
+      const batches: [number[], number[]][] = [
+        [[], []],
+        [[1], [1]],
+        [[3], [3]],
+        [[4], []],
+        [[], [4]],
+        [[4], [1]],
+        [[1], [4]],
+        [[2, 3], [2, 3]],
+        [[2, 3], []],
+        [[3, 1], [3]], // true broadcasting, which the original kernel gets wrong
+        [[2, 1], [1, 3]],
+      ];
+      let seed = 1;
+      for (const [outerA, outerB] of batches) {
+        const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+        const size = (shape: number[]) => shape.reduce((x, y) => x * y, 1);
+        // Where the original kernel is wrong, its reference gets operands broadcast beforehand.
+        const trivial = [outerA, outerB].every((o) => size(o) === 1 || size(o) === size(outer));
+        for (const m of sizes) {
+          for (const k of sizes) {
+            for (const n of [1, 17]) {
+              for (const transposeA of [false, true]) {
+                for (const transposeB of [false, true]) {
+                  const a = tensor([...outerA, ...(transposeA ? [k, m] : [m, k])], seed++);
+                  const b = tensor([...outerB, ...(transposeB ? [n, k] : [k, n])], seed++);
+                  const label = `a${JSON.stringify(a.shape)} b${
+                    JSON.stringify(b.shape)
+                  } tA ${transposeA} tB ${transposeB}`;
+                  const full = (x: tf.Tensor) =>
+                    tf.broadcastTo(x, [...outer, ...x.shape.slice(-2)]);
+                  const shapes: number[][] = [];
+                  const { original, native } = compare(provider.kernels, (run) =>
+                    values(() => {
+                      const y = run === "native" || trivial
+                        ? tf.matMul(a, b, transposeA, transposeB)
+                        : tf.matMul(full(a), full(b), transposeA, transposeB);
+                      shapes.push(y.shape);
+                      return y;
+                    }), false);
+                  assert.deepEqual(shapes[1], shapes[0], label);
+                  assertSame(native, original, label);
+                  tf.dispose([a, b]);
+                }
               }
             }
           }
         }
       }
-    }
-  },
-});
+    },
+  });
 
-Deno.test({
-  name: "BatchMatMul: large products (the models' shapes) and empty ones",
-  ignore: absent,
-  fn() {
-    const cases: [number[], number[], boolean, boolean][] = [
-      [[64, 4096], [4096, 1200], false, false],
-      [[64, 4096], [64, 1200], true, false],
-      [[64, 1200], [4096, 1200], false, true],
-      [[1200, 64], [4096, 1200], true, true],
-      [[8, 65, 33], [8, 33, 129], false, false],
-      [[0, 5], [5, 3], false, false],
-      [[4, 0], [0, 3], false, false],
-    ];
-    for (const [sa, sb, ta, tb] of cases) {
-      const a = tensor(sa, 7), b = tensor(sb, 8);
-      const label = `a${JSON.stringify(sa)} b${JSON.stringify(sb)} tA ${ta} tB ${tb}`;
-      const empty = a.size === 0 || b.size === 0;
-      const { original, native, cpu } = compare(
-        () => values(() => tf.matMul(a, b, ta, tb)),
-        empty,
-      );
-      // With K = 0 the original leaves the output unwritten (XNNPACK refuses the product).
-      assertSame(native, empty ? cpu! : original, label);
-      tf.dispose([a, b]);
-    }
-  },
-});
+  Deno.test({
+    name: `${provider.label}: BatchMatMul on large products (the models' shapes) and empty ones`,
+    ignore: provider.absent,
+    fn() {
+      const cases: [number[], number[], boolean, boolean][] = [
+        [[64, 4096], [4096, 1200], false, false],
+        [[64, 4096], [64, 1200], true, false],
+        [[64, 1200], [4096, 1200], false, true],
+        [[1200, 64], [4096, 1200], true, true],
+        [[8, 65, 33], [8, 33, 129], false, false],
+        [[0, 5], [5, 3], false, false],
+        [[4, 0], [0, 3], false, false],
+      ];
+      for (const [sa, sb, ta, tb] of cases) {
+        const a = tensor(sa, 7), b = tensor(sb, 8);
+        const label = `a${JSON.stringify(sa)} b${JSON.stringify(sb)} tA ${ta} tB ${tb}`;
+        const empty = a.size === 0 || b.size === 0;
+        const { original, native, cpu } = compare(
+          provider.kernels,
+          () => values(() => tf.matMul(a, b, ta, tb)),
+          empty,
+        );
+        // With K = 0 the original leaves the output unwritten (XNNPACK refuses the product).
+        assertSame(native, empty ? cpu! : original, label);
+        tf.dispose([a, b]);
+      }
+    },
+  });
 
-Deno.test({
-  name: "_FusedMatMul: native equals wasm with bias and every activation",
-  ignore: absent,
-  fn() {
-    const activations = [
-      "linear",
-      "relu",
-      "relu6",
-      "elu",
-      "sigmoid",
-      "leakyrelu",
-      "prelu",
-    ] as const;
-    let seed = 100;
-    for (const activation of activations) {
-      for (
-        const [batch, m, k, n] of [[1, 1, 1, 1], [1, 3, 17, 65], [1, 65, 3, 17], [3, 17, 65, 3]]
-      ) {
-        for (const transposeA of [false, true]) {
-          for (const transposeB of [false, true]) {
-            for (const withBias of [false, true]) {
-              const a = tf.mul(tensor([batch, ...(transposeA ? [k, m] : [m, k])], seed++), 3);
-              const b = tensor([batch, ...(transposeB ? [n, k] : [k, n])], seed++);
-              const bias = withBias ? tf.mul(tensor([n], seed++), 4) : undefined;
-              const preluActivationWeights = activation === "prelu"
-                ? tensor([n], seed++)
-                : undefined;
-              const label =
-                `${activation} [${batch}, ${m}, ${k}, ${n}] tA ${transposeA} tB ${transposeB} bias ${withBias}`;
-              const { original, native, cpu } = compare(() =>
-                values(() =>
-                  tf.fused.matMul({
-                    a,
-                    b,
-                    transposeA,
-                    transposeB,
-                    bias,
-                    activation,
-                    preluActivationWeights,
-                    leakyreluAlpha: 0.3,
-                  })
-                )
-              );
-              assertSame(native, cpu!, `${label} (against cpu)`);
-              // tfjs 4.22's wasm kernel adds the bias wrongly to a transposed product and
-              // gets batched products wrong with a bias or an activation.
-              const epilogue = withBias || activation !== "linear";
-              const originalRight = (batch === 1 || !epilogue) &&
-                (!withBias || (!transposeA && !transposeB));
-              if (originalRight) assertSame(native, original, label);
-              tf.dispose([a, b, bias, preluActivationWeights].filter((t) => t !== undefined));
+  Deno.test({
+    name: `${provider.label}: _FusedMatMul equals wasm with bias and every activation`,
+    ignore: provider.absent,
+    fn() {
+      const activations = [
+        "linear",
+        "relu",
+        "relu6",
+        "elu",
+        "sigmoid",
+        "leakyrelu",
+        "prelu",
+      ] as const;
+      let seed = 100;
+      for (const activation of activations) {
+        for (
+          const [batch, m, k, n] of [[1, 1, 1, 1], [1, 3, 17, 65], [1, 65, 3, 17], [3, 17, 65, 3]]
+        ) {
+          for (const transposeA of [false, true]) {
+            for (const transposeB of [false, true]) {
+              for (const withBias of [false, true]) {
+                const a = tf.mul(tensor([batch, ...(transposeA ? [k, m] : [m, k])], seed++), 3);
+                const b = tensor([batch, ...(transposeB ? [n, k] : [k, n])], seed++);
+                const bias = withBias ? tf.mul(tensor([n], seed++), 4) : undefined;
+                const preluActivationWeights = activation === "prelu"
+                  ? tensor([n], seed++)
+                  : undefined;
+                const label =
+                  `${activation} [${batch}, ${m}, ${k}, ${n}] tA ${transposeA} tB ${transposeB} bias ${withBias}`;
+                const { original, native, cpu } = compare(
+                  provider.kernels,
+                  () =>
+                    values(() =>
+                      tf.fused.matMul({
+                        a,
+                        b,
+                        transposeA,
+                        transposeB,
+                        bias,
+                        activation,
+                        preluActivationWeights,
+                        leakyreluAlpha: 0.3,
+                      })
+                    ),
+                );
+                assertSame(native, cpu!, `${label} (against cpu)`);
+                // tfjs 4.22's wasm kernel adds the bias wrongly to a transposed product and
+                // gets batched products wrong with a bias or an activation.
+                const epilogue = withBias || activation !== "linear";
+                const originalRight = (batch === 1 || !epilogue) &&
+                  (!withBias || (!transposeA && !transposeB));
+                if (originalRight) assertSame(native, original, label);
+                tf.dispose([a, b, bias, preluActivationWeights].filter((t) => t !== undefined));
+              }
             }
           }
         }
       }
-    }
-  },
-});
-
-Deno.test({
-  name: "native kernels: no tensor or wasm buffer grows, forward and backward",
-  ignore: absent,
-  fn() {
-    const a = tensor([2, 17, 65], 1), b = tensor([65, 3], 2), bias = tensor([3], 3);
-    register(natives);
-    const backend = tf.findBackend("wasm") as unknown as { numDataIds(): number };
-    try {
-      const run = () =>
-        tf.tidy(() => {
-          const [ga, gb, gc] = tf.grads((x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) =>
-            tf.sum(tf.fused.matMul({ a: x, b: w, bias: c, activation: "elu" }))
-          )([tf.reshape(a, [34, 65]), b, bias]);
-          const y = tf.matMul(a, b);
-          const yt = tf.matMul(b, a, true, true);
-          return [ga, gb, gc, y, yt].map((t) => t.dataSync()[0]);
-        });
-      run();
-      const tensors = tf.memory().numTensors, ids = backend.numDataIds();
-      for (let i = 0; i < 3; i++) run();
-      assert.equal(tf.memory().numTensors, tensors);
-      assert.equal(backend.numDataIds(), ids);
-    } finally {
-      register(Object.values(originals));
-      tf.dispose([a, b, bias]);
-    }
-  },
-});
-
-for (const arch of ["locatello-mlp", "burgess"]) {
-  Deno.test({
-    name: `trainStep (β-TCVAE, MSS) on ${arch}: the same losses with and without native kernels`,
-    ignore: absent,
-    fn() {
-      const x = binaryBatch();
-      const { original, native } = compare(() => betaTcvaeLosses(arch, x, 2), false);
-      x.dispose();
-      assertClose(native, original, { atol: 0, rtol: 1e-4, message: arch });
     },
   });
+
+  Deno.test({
+    name: `${provider.label}: no tensor or wasm buffer grows, forward and backward`,
+    ignore: provider.absent,
+    fn() {
+      const a = tensor([2, 17, 65], 1), b = tensor([65, 3], 2), bias = tensor([3], 3);
+      register(provider.kernels);
+      const backend = tf.findBackend("wasm") as unknown as { numDataIds(): number };
+      try {
+        const run = () =>
+          tf.tidy(() => {
+            const [ga, gb, gc] = tf.grads((x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) =>
+              tf.sum(tf.fused.matMul({ a: x, b: w, bias: c, activation: "elu" }))
+            )([tf.reshape(a, [34, 65]), b, bias]);
+            const y = tf.matMul(a, b);
+            const yt = tf.matMul(b, a, true, true);
+            return [ga, gb, gc, y, yt].map((t) => t.dataSync()[0]);
+          });
+        run();
+        const tensors = tf.memory().numTensors, ids = backend.numDataIds();
+        for (let i = 0; i < 3; i++) run();
+        assert.equal(tf.memory().numTensors, tensors);
+        assert.equal(backend.numDataIds(), ids);
+      } finally {
+        register(Object.values(originals));
+        tf.dispose([a, b, bias]);
+      }
+    },
+  });
+
+  for (const arch of ["locatello-mlp", "burgess"]) {
+    Deno.test({
+      name: `${provider.label}: trainStep (β-TCVAE, MSS) on ${arch}: the same losses as on XNNPACK`,
+      ignore: provider.absent,
+      fn() {
+        const x = binaryBatch();
+        const { original, native } = compare(
+          provider.kernels,
+          () => betaTcvaeLosses(arch, x, 2),
+          false,
+        );
+        x.dispose();
+        assertClose(native, original, { atol: 0, rtol: 1e-4, message: arch });
+      },
+    });
+  }
 }

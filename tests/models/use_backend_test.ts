@@ -13,6 +13,7 @@ Deno.test("useBackend('wasm') selects wasm with the training kernels registered"
     convolutions,
     convolutionsReason: __,
     simdHelper,
+    wasmMatMul,
     ...rest
   } = chosen;
   assert.ok(
@@ -21,8 +22,13 @@ Deno.test("useBackend('wasm') selects wasm with the training kernels registered"
   );
   assert.match(
     summary,
-    native === null ? /matrix products on XNNPACK \(.+?\)/ : / for matrix products/,
+    native !== null
+      ? / for matrix products/
+      : wasmMatMul
+      ? /; matrix products on the library's SIMD kernel \((fused multiply-add|multiply then add); .+?\)/
+      : /; matrix products on XNNPACK \(.+?\)/,
   );
+  assert.ok(!(wasmMatMul && native !== null), "one of the two products");
   assert.match(
     summary,
     convolutions === null
@@ -104,6 +110,7 @@ Deno.test({
       convolutions: _____,
       convolutionsReason: ______,
       simdHelper: _______,
+      wasmMatMul: ________,
       ...rest
     } = chosen;
     assert.deepEqual(rest, { requested: "tensorflow-gpu", active: "wasm", fellBack: true });

@@ -19,6 +19,7 @@ const PROBE = fileURLToPath(new URL("./_wasm_threads_probe.ts", import.meta.url)
 interface Probe {
   threads: number;
   native: boolean;
+  wasmMatMul: boolean;
   convolutionThreads: number | null;
   loss: number;
   lossCpu: number;
@@ -111,11 +112,25 @@ Deno.test("a thread count that is not a positive integer is a RangeError", async
   }
 });
 
-Deno.test("with and without the native BLAS: the same products and loss", async () => {
+Deno.test("with and without the native BLAS, on the library's product or XNNPACK's: the same products and loss", async () => {
   const off = (await probe({ DISENTANGLE_THREADS: "2", DISENTANGLE_BLAS: "off" })).result;
+  const xnnpack = (await probe({
+    DISENTANGLE_THREADS: "2",
+    DISENTANGLE_BLAS: "off",
+    DISENTANGLE_WASM_GEMM: "off",
+  })).result;
   const on = (await probe({ DISENTANGLE_THREADS: "2" })).result;
-  assert.equal(off.native, false, "DISENTANGLE_BLAS=off keeps the products on XNNPACK");
-  assertClose(off.product, off.productCpu, 1e-5, "product without native");
+  assert.equal(off.native, false, "DISENTANGLE_BLAS=off: no native BLAS");
+  assert.equal(off.wasmMatMul, true, "without a BLAS, the library's SIMD product");
+  assert.equal(xnnpack.wasmMatMul, false, "DISENTANGLE_WASM_GEMM=off: XNNPACK's");
+  assert.equal(on.wasmMatMul, !on.native, "the library's product only where no BLAS loads");
+  for (const [what, r] of [["library's product", off], ["XNNPACK", xnnpack]] as const) {
+    assertClose(r.product, r.productCpu, 1e-5, `product on ${what}`);
+    assert.ok(
+      Math.abs(r.loss - r.lossCpu) <= 1e-4 * Math.abs(r.lossCpu),
+      `${what}: ${r.loss} vs cpu ${r.lossCpu}`,
+    );
+  }
   assertClose(on.product, off.product, 1e-5, "product with vs without native");
   assert.ok(Math.abs(on.loss - off.loss) <= 1e-4 * Math.abs(off.loss), `${on.loss} vs ${off.loss}`);
 });

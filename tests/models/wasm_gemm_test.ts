@@ -1,0 +1,218 @@
+/**
+ * The library's own matrix product (models/_simd_sgemm.ts, _wasm_gemm.ts)
+ * against a float64 sum: both multiply-adds (relaxed SIMD's fused one where
+ * the engine has it, and multiply then add), every stride arrangement and
+ * edge tile, accumulation, and nothing written outside C. The kernels that
+ * use it are tested against the wasm backend's and the cpu backend's in
+ * native_blas_test.ts.
+ */
+import assert from "node:assert/strict";
+import { heapModule } from "../../models/_wasm_assembler.ts";
+import {
+  relaxedSimd,
+  sgemmFunctions,
+  type SgemmPackKernel,
+  type SgemmPanelsKernel,
+} from "../../models/_simd_sgemm.ts";
+import { K_BLOCK, wasmGemm } from "../../models/_wasm_gemm.ts";
+
+/** A seeded generator of values in [−1, 1). */
+function values(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 16807) % 2147483647;
+    return 2 * s / 2147483647 - 1;
+  });
+}
+
+function kernels(fused: boolean) {
+  const memory = new WebAssembly.Memory({ initial: 256 });
+  const module = new WebAssembly.Module(heapModule(sgemmFunctions(fused), false) as BufferSource);
+  const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+  return {
+    memory,
+    pack: exports.sgemmPack as SgemmPackKernel,
+    panels: exports.sgemmPanels as SgemmPanelsKernel,
+  };
+}
+
+/** op(A)·op(B) (+ C0) in float64, [m, n] row-major. */
+function reference(
+  a: Float32Array,
+  b: Float32Array,
+  c0: Float32Array | null,
+  m: number,
+  n: number,
+  k: number,
+): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = c0 === null ? 0 : c0[i * n + j];
+      for (let r = 0; r < k; r++) s += a[i * k + r] * b[r * n + j];
+      out[i * n + j] = s;
+    }
+  }
+  return out;
+}
+
+const SENTINEL = 12345.5;
+
+for (const fused of [false, true]) {
+  Deno.test({
+    name: `sgemm kernels (${
+      fused ? "fused" : "multiply then add"
+    }): every layout, edge tile and mode`,
+    ignore: fused && !relaxedSimd(),
+    fn() {
+      const { memory, pack, panels } = kernels(fused);
+      const shapes = [[1, 1, 1], [6, 8, 4], [7, 9, 5], [13, 17, 33], [5, 3, 2], [12, 16, 9], [
+        19,
+        40,
+        70,
+      ]];
+      let seed = 1, checked = 0;
+      for (const [m, n, k] of shapes) {
+        for (const ta of [false, true]) {
+          for (const tb of [false, true]) {
+            for (const tc of [false, true]) {
+              for (const accumulate of [0, 1]) {
+                const a = values(m * k, seed++),
+                  b = values(k * n, seed++),
+                  c0 = values(m * n, seed++);
+                const heap = new Float32Array(memory.buffer);
+                heap.fill(SENTINEL);
+                // Each matrix stored row-major as itself or as its transpose, one float of
+                // padding per row so that strides differ from the dense ones.
+                const aAt = 16, lda = (ta ? m : k) + 1;
+                const bAt = aAt + 4 * (ta ? k : m) * lda + 64, ldb = (tb ? k : n) + 1;
+                const cAt = bAt + 4 * (tb ? n : k) * ldb + 64, ldc = (tc ? m : n) + 1;
+                const packedAt = cAt + 4 * (tc ? n : m) * ldc + 64;
+                const scratchAt = packedAt + 4 * 8 * Math.ceil(n / 8) * k + 64;
+                const cIndex = (i: number, j: number) => cAt / 4 + (tc ? j * ldc + i : i * ldc + j);
+                for (let i = 0; i < m; i++) {
+                  for (let r = 0; r < k; r++) {
+                    heap[aAt / 4 + (ta ? r * lda + i : i * lda + r)] = a[i * k + r];
+                  }
+                }
+                for (let r = 0; r < k; r++) {
+                  for (let j = 0; j < n; j++) {
+                    heap[bAt / 4 + (tb ? j * ldb + r : r * ldb + j)] = b[r * n + j];
+                  }
+                }
+                for (let i = 0; i < m; i++) {
+                  for (let j = 0; j < n; j++) heap[cIndex(i, j)] = c0[i * n + j];
+                }
+                pack(bAt, 4 * (tb ? 1 : ldb), 4 * (tb ? ldb : 1), k, n, packedAt);
+                panels(
+                  aAt,
+                  4 * (ta ? 1 : lda),
+                  4 * (ta ? lda : 1),
+                  packedAt,
+                  cAt,
+                  4 * (tc ? 1 : ldc),
+                  4 * (tc ? ldc : 1),
+                  m,
+                  n,
+                  k,
+                  accumulate,
+                  scratchAt,
+                );
+                const want = reference(a, b, accumulate ? c0 : null, m, n, k);
+                const label = `${m}×${k}·${k}×${n} tA ${ta} tB ${tb} tC ${tc} acc ${accumulate}`;
+                const written = new Set<number>();
+                for (let i = 0; i < m; i++) {
+                  for (let j = 0; j < n; j++) {
+                    const got = heap[cIndex(i, j)], w = want[i * n + j];
+                    written.add(cIndex(i, j));
+                    // k products of values below 1: float32 rounding of the sum.
+                    assert.ok(
+                      Math.abs(got - w) <= 1e-6 * k + 1e-6,
+                      `${label} (${i}, ${j}): ${got} vs ${w}`,
+                    );
+                    checked++;
+                  }
+                }
+                // C's padding column (and everything past C) is untouched.
+                const cEnd = cAt / 4 + (tc ? n : m) * ldc;
+                for (let x = cAt / 4; x < cEnd + 16; x++) {
+                  if (!written.has(x)) assert.equal(heap[x], SENTINEL, `${label}: wrote at ${x}`);
+                }
+              }
+            }
+          }
+        }
+      }
+      assert.ok(checked > 10000);
+    },
+  });
+}
+
+Deno.test("sgemm kernels: a known product by hand", () => {
+  const { memory, pack, panels } = kernels(false);
+  const heap = new Float32Array(memory.buffer);
+  // [1 2; 3 4] · [5 6; 7 8] = [19 22; 43 50], then + itself when accumulating.
+  heap.set([1, 2, 3, 4], 0);
+  heap.set([5, 6, 7, 8], 8);
+  pack(32, 8, 4, 2, 2, 256);
+  panels(0, 8, 4, 256, 64, 8, 4, 2, 2, 2, 0, 1024);
+  assert.deepEqual(Array.from(heap.subarray(16, 20)), [19, 22, 43, 50]);
+  panels(0, 8, 4, 256, 64, 8, 4, 2, 2, 2, 1, 1024);
+  assert.deepEqual(Array.from(heap.subarray(16, 20)), [38, 44, 86, 100]);
+});
+
+Deno.test("wasmGemm: K in several blocks, transposed operands, scratch as it asks", () => {
+  const memory = new WebAssembly.Memory({ initial: 512 });
+  const gemm = wasmGemm(memory);
+  assert.ok(gemm !== null, "the library's SIMD kernels compile here");
+  const heap = new Float32Array(memory.buffer);
+  let seed = 50;
+  for (const [m, n, k] of [[24, 16, 2 * K_BLOCK + 12], [64, 20, 40], [3, 70, 5], [48, 9, 600]]) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        for (const accumulate of [false, true]) {
+          const a = values(m * k, seed++), b = values(k * n, seed++), c0 = values(m * n, seed++);
+          heap.fill(SENTINEL);
+          const lda = transA ? m : k, ldb = transB ? k : n;
+          const aAt = 0, bAt = m * k + 16, cAt = bAt + k * n + 16, scratch = cAt + m * n + 16;
+          for (let i = 0; i < m; i++) {
+            for (let r = 0; r < k; r++) heap[aAt + (transA ? r * m + i : i * k + r)] = a[i * k + r];
+          }
+          for (let r = 0; r < k; r++) {
+            for (let j = 0; j < n; j++) heap[bAt + (transB ? j * k + r : r * n + j)] = b[r * n + j];
+          }
+          heap.set(c0, cAt);
+          const product = {
+            transA,
+            transB,
+            m,
+            n,
+            k,
+            a: aAt,
+            lda,
+            b: bAt,
+            ldb,
+            c: cAt,
+            ldc: n,
+            accumulate,
+            scratch,
+          };
+          const floats = gemm.scratchFloats(product);
+          gemm.run(memory, heap, product);
+          const want = reference(a, b, accumulate ? c0 : null, m, n, k);
+          const label = `${m}×${k}·${k}×${n} tA ${transA} tB ${transB} acc ${accumulate}`;
+          for (let x = 0; x < m * n; x++) {
+            assert.ok(Math.abs(heap[cAt + x] - want[x]) <= 1e-6 * k + 1e-6, `${label} at ${x}`);
+          }
+          // It stays inside the scratch it asked for.
+          assert.equal(heap[scratch + floats], SENTINEL, `${label}: wrote past its scratch`);
+          assert.equal(heap[cAt + m * n], SENTINEL, `${label}: wrote past C`);
+        }
+      }
+    }
+  }
+});
+
+Deno.test("wasmGemm: null without a heap", () => {
+  assert.equal(wasmGemm(undefined), null);
+});
