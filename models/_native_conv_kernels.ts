@@ -132,9 +132,9 @@ function size(shape: readonly number[]): number {
 /**
  * oneDNN's description of a convolution of an input of `xShape` by a filter
  * of `filterShape`, or null when tfjs would reject it or it is not one this
- * path computes (NCHW, empty).
+ * path computes (NCHW, empty). Also the plan of _wasm_conv_kernels.ts.
  */
-function convShape(
+export function convShape(
   xShape: readonly number[],
   filterShape: readonly number[],
   attrs: ConvAttrs,

@@ -38,6 +38,13 @@ export type SgemmPackKernel = (
  * C(i, j) (+)= Σ_r op(A)(i, r)·panels(r, j) for i < m, j < n, with the panels
  * of {@link SgemmPackKernel} at `packed`; `accumulate` 1 adds to C, 0
  * overwrites it; `scratch` is 32 bytes of heap this call may use. k ≥ 1.
+ * op(A)'s rows come in groups of `groupRows` (≥ 1), `aGroup` bytes apart,
+ * `aRow` apart within one: row i = g·groupRows + w lies at
+ * a + g·aGroup + w·aRow (a convolution's output rows, image row by image
+ * row; groupRows = m for a plain matrix). K comes in `kGroups` (≥ 1) runs of
+ * k steps: step q of run h of row i lies at row(i) + h·aKGroup + q·aStep (a
+ * convolution's filter rows; kGroups = 1 for a plain matrix), and the panels
+ * hold all kGroups·k rows.
  */
 export type SgemmPanelsKernel = (
   a: number,
@@ -52,6 +59,10 @@ export type SgemmPanelsKernel = (
   k: number,
   accumulate: number,
   scratch: number,
+  groupRows: number,
+  aGroup: number,
+  kGroups: number,
+  aKGroup: number,
 ) => void;
 
 /** Rows of a tile (broadcast elements of op(A) per step). */
@@ -235,10 +246,16 @@ function panelsBody(fused: boolean): number[] {
     10,
     11,
   ];
-  const [J, COLS, I, ROWS, Q, KK, T, CC, PANEL, WHOLE] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
-  const P = [22, 23, 24, 25, 26, 27]; // op(A)'s six row pointers
-  const ACC = Array.from({ length: 12 }, (_, i) => 28 + i); // row r: ACC[2r], ACC[2r + 1]
-  const [B0, B1, AV] = [40, 41, 42];
+  const [GROUP_ROWS, A_GROUP, K_GROUPS, A_K_GROUP] = [12, 13, 14, 15];
+  // Locals after the 16 parameters: 18 i32, 15 v128, then 3 i32.
+  const [J, COLS, I, ROWS, Q, KK, T, CC, PANEL, WHOLE, G, W] = Array.from(
+    { length: 12 },
+    (_, i) => 16 + i,
+  );
+  const P = [28, 29, 30, 31, 32, 33]; // op(A)'s six row pointers
+  const ACC = Array.from({ length: 12 }, (_, i) => 34 + i); // row r: ACC[2r], ACC[2r + 1]
+  const [B0, B1, AV] = [46, 47, 48];
+  const [ADJACENT, H, JUMP] = [49, 50, 51];
   const madd = (acc: number, b: number) =>
     fused
       ? [...get(AV), ...get(b), ...get(acc), ...F32X4_MADD, ...set(acc)]
@@ -410,10 +427,51 @@ function panelsBody(fused: boolean): number[] {
   const tile = [
     ...minU(i32(TILE_ROWS), [...get(M), ...get(I), I32_SUB]),
     ...set(ROWS),
-    // Rows past m read row m − 1 (their sums are never stored).
+    // Row i is w of group g (one division per tile); each next row is one
+    // further on, wrapping into the next group. Rows past m stay at row m − 1
+    // (their sums are never stored).
+    ...get(I),
+    ...get(GROUP_ROWS),
+    0x6e, // i32.div_u
+    TEE,
+    G,
+    ...get(GROUP_ROWS),
+    I32_MUL,
+    ...get(I),
+    I32_SUB,
+    ...i32(-1),
+    I32_MUL,
+    ...set(W),
     ...P.flatMap((p, r) => [
+      ...(r === 0 ? [] : [
+        ...get(W),
+        ...get(I),
+        ...i32(r),
+        I32_ADD,
+        ...get(M),
+        I32_LT_U,
+        I32_ADD,
+        TEE,
+        W,
+        ...get(GROUP_ROWS),
+        I32_EQ,
+        TEE,
+        T, // T is free until the stores
+        ...get(G),
+        I32_ADD,
+        ...set(G),
+        ...i32(0),
+        ...get(W),
+        ...get(T),
+        SELECT,
+        ...set(W),
+      ]),
       ...get(A),
-      ...minU([...get(I), ...i32(r), I32_ADD], [...get(M), ...i32(1), I32_SUB]),
+      ...get(G),
+      ...get(A_GROUP),
+      I32_MUL,
+      I32_ADD,
+      ...get(W),
       ...get(A_ROW),
       I32_MUL,
       I32_ADD,
@@ -422,6 +480,23 @@ function panelsBody(fused: boolean): number[] {
     ...ACC.flatMap((acc) => [...vZero, ...set(acc)]),
     ...get(PANEL),
     ...set(Q),
+    // The six rows adjacent (the last pointer 20 bytes past the first): one
+    // pointer serves them (decided once: only that pointer moves then).
+    ...get(A_ROW),
+    ...i32(4),
+    I32_EQ,
+    ...get(P[5]),
+    ...get(P[0]),
+    I32_SUB,
+    ...i32(4 * (TILE_ROWS - 1)),
+    I32_EQ,
+    I32_AND,
+    ...set(ADJACENT),
+    // K in kGroups runs of k steps; between runs the pointers jump on.
+    ...get(K_GROUPS),
+    ...set(H),
+    LOOP,
+    VOID,
     // Groups of four steps where op(A)'s rows are contiguous, then the rest.
     ...get(A_STEP),
     ...i32(4),
@@ -441,19 +516,22 @@ function panelsBody(fused: boolean): number[] {
     ELSE,
     ...get(K),
     ...set(KK),
-    ...get(A_ROW),
-    ...i32(4),
-    I32_EQ,
-    ...get(ROWS),
-    ...i32(TILE_ROWS),
-    I32_EQ,
-    I32_AND,
+    ...get(ADJACENT),
     IF,
     VOID,
     ...repeat(adjacentStep),
     ELSE,
     ...repeat(step(-1)),
     END,
+    END,
+    ...P.flatMap((p) => bump(p, get(JUMP))),
+    ...get(H),
+    ...i32(1),
+    I32_SUB,
+    TEE,
+    H,
+    BR_IF,
+    0,
     END,
     ...[0, 1, 2, 3, 4, 5].flatMap(storeRow),
   ];
@@ -469,14 +547,23 @@ function panelsBody(fused: boolean): number[] {
     I32_AND,
     ...set(WHOLE),
     ...counted(I, get(M), TILE_ROWS, tile),
-    ...bump(PANEL, [...get(K), ...i32(4 * PANEL_COLUMNS), I32_MUL]),
+    ...bump(PANEL, [...get(K), ...get(K_GROUPS), I32_MUL, ...i32(4 * PANEL_COLUMNS), I32_MUL]),
   ];
   return [
-    2,
-    16,
+    3,
+    18,
     I32,
     15,
     V128,
+    3,
+    I32,
+    // aKGroup less the k steps a run has already moved the pointers
+    ...get(A_K_GROUP),
+    ...get(K),
+    ...get(A_STEP),
+    I32_MUL,
+    I32_SUB,
+    ...set(JUMP),
     ...get(PACKED),
     ...set(PANEL),
     ...counted(J, get(N), PANEL_COLUMNS, panel),
@@ -491,7 +578,7 @@ function panelsBody(fused: boolean): number[] {
 export function sgemmFunctions(fused: boolean): WasmFunction[] {
   return [
     { name: "sgemmPack", params: Array(6).fill(I32), body: packBody() },
-    { name: "sgemmPanels", params: Array(12).fill(I32), body: panelsBody(fused) },
+    { name: "sgemmPanels", params: Array(16).fill(I32), body: panelsBody(fused) },
   ];
 }
 

@@ -159,6 +159,10 @@ export function wasmGemm(
           kc,
           accumulate,
           scratch,
+          m,
+          0,
+          1,
+          0,
         ];
         const run = (args: number[]) =>
           simd.sgemmPanels(...(args as Parameters<typeof simd.sgemmPanels>));

@@ -4,6 +4,7 @@ import { initThreadedWasm, MAX_WASM_THREADS } from "./_wasm_threads.ts";
 import { loadNativeBlas, type NativeBlas } from "./_native_blas.ts";
 import { nativeKernels } from "./_native_kernels.ts";
 import { wasmGemm } from "./_wasm_gemm.ts";
+import { wasmConvKernels } from "./_wasm_conv_kernels.ts";
 import { relaxedSimd } from "./_simd_sgemm.ts";
 import { loadNativeDnnl, type NativeDnnl } from "./_native_dnnl.ts";
 import { nativeConvKernels } from "./_native_conv_kernels.ts";
@@ -87,6 +88,12 @@ export interface BackendSelection {
    * DISENTANGLE_WASM_GEMM=off leaves them to XNNPACK.
    */
   wasmMatMul: boolean;
+  /**
+   * Whether the library's own SIMD product computes the wasm backend's
+   * convolutions (forward and data gradients; _wasm_conv_kernels.ts): where
+   * no oneDNN does, unless DISENTANGLE_WASM_GEMM=off leaves them to XNNPACK.
+   */
+  wasmConv: boolean;
   /** Why no native BLAS is used on wasm (undefined when one is). */
   nativeReason?: string;
   /**
@@ -120,14 +127,15 @@ export interface BackendSelection {
 }
 
 /**
- * Whether the library's own matrix product (_wasm_gemm.ts) took the wasm
- * backend's matrix products, where no native BLAS did (decided once, when the
- * backend's heap exists); undefined until then.
+ * Whether the library's own SIMD product took the wasm backend's matrix
+ * products (_wasm_gemm.ts) and convolutions (_wasm_conv_kernels.ts), where no
+ * native library did (decided once, when the backend's heap exists);
+ * undefined until then.
  */
-let wasmMatMul: boolean | undefined;
+let wasmProducts: { matMul: boolean; conv: boolean } | undefined;
 
-/** Whether the library's own matrix product is wanted (DISENTANGLE_WASM_GEMM=off: XNNPACK's). */
-function wasmMatMulWanted(): boolean {
+/** Whether the library's own product is wanted (DISENTANGLE_WASM_GEMM=off: XNNPACK's). */
+function wasmProductsWanted(): boolean {
   try {
     return (globalThis as { Deno?: typeof Deno }).Deno?.env.get("DISENTANGLE_WASM_GEMM") !== "off";
   } catch {
@@ -136,21 +144,31 @@ function wasmMatMulWanted(): boolean {
 }
 
 /**
- * Registers the library's matrix product on the wasm heap in place of the
- * matrix-product kernels registered now, once per process, where no native
- * BLAS computes them and the library's SIMD kernels compile.
+ * Registers the library's matrix product and convolutions on the wasm heap in
+ * place of the kernels registered now, once per process, where no native
+ * BLAS (for the products) or oneDNN (for the convolutions) computes them and
+ * the library's SIMD kernels compile.
  */
-function setUpWasmMatMul(): void {
-  if (wasmMatMul !== undefined) return;
-  wasmMatMul = false;
-  if (nativeState?.blas || !wasmMatMulWanted()) return;
+function setUpWasmProducts(): void {
+  if (wasmProducts !== undefined) return;
+  wasmProducts = { matMul: false, conv: false };
+  if (!wasmProductsWanted()) return;
   const gemm = wasmGemm(heapMemory(wasmOf()));
   if (gemm === null) return;
-  register(nativeKernels(gemm, {
-    BatchMatMul: tf.getKernel("BatchMatMul", "wasm")!,
-    _FusedMatMul: tf.getKernel("_FusedMatMul", "wasm")!,
-  }));
-  wasmMatMul = true;
+  if (!nativeState?.blas) {
+    register(nativeKernels(gemm, {
+      BatchMatMul: tf.getKernel("BatchMatMul", "wasm")!,
+      _FusedMatMul: tf.getKernel("_FusedMatMul", "wasm")!,
+    }));
+    wasmProducts.matMul = true;
+  }
+  if (!nativeState?.dnnl) {
+    register(wasmConvKernels({
+      Conv2D: tf.getKernel("Conv2D", "wasm")!,
+      FusedConv2D: tf.getKernel("FusedConv2D", "wasm")!,
+    }));
+    wasmProducts.conv = true;
+  }
 }
 
 /** The native BLAS state of this process's wasm backend, once decided. */
@@ -215,18 +233,20 @@ function selectionOf(
   if (active === "wasm") {
     summary = `wasm (XNNPACK SIMD, ${plural(threads)})`;
     const noBlas = nativeState?.reason ?? "no native BLAS";
+    const simdMadd = relaxedSimd() ? "fused multiply-add" : "multiply then add";
     summary += native !== null
       ? ` with ${blasLabel(native.config, native.threads)} for matrix products`
-      : wasmMatMul
-      ? `; matrix products on the library's SIMD kernel (${
-        relaxedSimd() ? "fused multiply-add" : "multiply then add"
-      }; ${noBlas})`
+      : wasmProducts?.matMul
+      ? `; matrix products on the library's SIMD kernel (${simdMadd}; ${noBlas})`
       : `; matrix products on XNNPACK (${noBlas})`;
-    summary += convolutions === null
-      ? `; convolutions on XNNPACK (${nativeState?.dnnlReason ?? "no oneDNN"})`
-      : `${native === null ? "; with" : " and"} oneDNN ${convolutions.version} (${
+    const noDnnl = nativeState?.dnnlReason ?? "no oneDNN";
+    summary += convolutions !== null
+      ? `${native === null ? "; with" : " and"} oneDNN ${convolutions.version} (${
         plural(convolutions.threads)
-      }) for convolutions`;
+      }) for convolutions`
+      : wasmProducts?.conv
+      ? `; convolutions on the library's SIMD kernel, filter gradients on XNNPACK (${noDnnl})`
+      : `; convolutions on XNNPACK (${noDnnl})`;
     if (helper) summary += "; SIMD passes split with a helper thread";
     if (simdReason !== undefined) summary += `; the library's SIMD kernels off (${simdReason})`;
   } else if (active === "cpu") summary = "cpu (pure JavaScript, 1 thread)";
@@ -236,7 +256,8 @@ function selectionOf(
     fellBack,
     threads,
     native,
-    wasmMatMul: active === "wasm" && native === null && wasmMatMul === true,
+    wasmMatMul: active === "wasm" && native === null && wasmProducts?.matMul === true,
+    wasmConv: active === "wasm" && convolutions === null && wasmProducts?.conv === true,
     ...(active === "wasm" && nativeState?.reason ? { nativeReason: nativeState.reason } : {}),
     convolutions,
     ...(active === "wasm" && nativeState?.dnnlReason
@@ -393,7 +414,7 @@ async function loadWasm(
     throw new Error("the wasm backend failed to initialise (its .wasm file could not be read)");
   }
   wasmThreads ??= api.getThreadsCount();
-  setUpWasmMatMul();
+  setUpWasmProducts();
   // The SIMD passes' helper thread starts only when the event loop runs, so
   // it is started here, where a training loop that never yields would not.
   await simdHelper(heapMemory(wasmOf()))?.whenReady(HELPER_START_MS);

@@ -14,11 +14,11 @@ import { RELU_GRAD_KERNEL } from "../../models/_elementwise_wasm.ts";
 import { heapAccumulate } from "../../models/_native_conv_kernels.ts";
 import { oneChannelDataGradient } from "../../models/_one_channel_data_gradient.ts";
 import { wasmGemm } from "../../models/_wasm_gemm.ts";
+import { wasmConvKernels } from "../../models/_wasm_conv_kernels.ts";
 import { BERNOULLI_GRAD_KERNEL, BERNOULLI_KERNEL } from "../../losses/bernoulli_kernel_parts.ts";
 
-const { threads, native, wasmMatMul, convolutions, simdHelper: selectionHelper } = await useBackend(
-  "wasm",
-);
+const { threads, native, wasmMatMul, wasmConv, convolutions, simdHelper: selectionHelper } =
+  await useBackend("wasm");
 
 // The fused Adam pass's helper thread, where the heap is shared: started here
 // and given up to 10 s to compile its kernels.
@@ -255,6 +255,50 @@ function splitGemm(): number {
   return count;
 }
 
+/**
+ * The library's convolution (forward, fused bias and ReLU, and the data
+ * gradient, a stride-1 convolution) with its images split with the helper
+ * thread against the same on this thread alone: the number of values that
+ * differ in any bit (each image is one thread's, so none may).
+ */
+function splitConv(): number {
+  if (simdKernels(memory) === null) return 0;
+  const originals = {
+    Conv2D: tf.getKernel("Conv2D", "wasm")!,
+    FusedConv2D: tf.getKernel("FusedConv2D", "wasm")!,
+  };
+  const use = (configs: tf.KernelConfig[]) =>
+    configs.forEach((c) => {
+      tf.unregisterKernel(c.kernelName, "wasm");
+      tf.registerKernel(c);
+    });
+  const x = tf.randomNormal([17, 32, 32, 32], 0, 1, "float32", 41) as tf.Tensor4D;
+  const w = tf.randomNormal([4, 4, 32, 32], 0, 1, "float32", 42) as tf.Tensor4D;
+  const bias = tf.randomNormal([32], 0, 1, "float32", 43) as tf.Tensor1D;
+  const run = () =>
+    tf.tidy(() => {
+      const y = tf.fused.conv2d({
+        x,
+        filter: w,
+        strides: 2,
+        pad: "same",
+        bias,
+        activation: "relu",
+      });
+      const dx = tf.conv2dTranspose(y, w, [17, 32, 32, 32], 2, "same");
+      return [y, dx].map((t) => t.dataSync() as Float32Array);
+    });
+  try {
+    use(wasmConvKernels(originals));
+    const split = run();
+    use(wasmConvKernels(originals, { helper: false }));
+    return mismatches(split, run());
+  } finally {
+    use(Object.values(originals));
+    tf.dispose([x, w, bias]);
+  }
+}
+
 function mismatches(a: Float32Array[], b: Float32Array[]): number {
   let count = 0;
   a.forEach((x, i) => x.forEach((v, k) => (count += Object.is(v, b[i][k]) ? 0 : 1)));
@@ -306,7 +350,7 @@ function soak(): { tensorsGrew: number; workersGrew: number } {
 const soaked = soak();
 // Against tf.train.adam on the same backend, so that both see the same gradients.
 const big = bigAdam(() => fusedAdam({ learningRate: 0.01 }));
-const splitMismatches = splitPasses() + splitScatter() + splitGemm();
+const splitMismatches = splitPasses() + splitScatter() + splitGemm() + splitConv();
 const bigReference = bigAdam(() => tf.train.adam(0.01));
 const onWasm = { product: product(), moments: adamMoments(), ...losses() };
 await useBackend("cpu");
@@ -315,6 +359,7 @@ console.log(JSON.stringify({
   threads,
   native: native !== null,
   wasmMatMul,
+  wasmConv,
   convolutionThreads: convolutions?.threads ?? null,
   loss: onWasm.loss,
   lossCpu: onCpu.loss,

@@ -1,6 +1,8 @@
 /**
- * The oneDNN convolution kernels against the library's wasm kernels and the
- * cpu backend (the reference): equal to float32 rounding for forward
+ * The convolution kernels on each of oneDNN and the library's own SIMD product
+ * (_wasm_conv_kernels.ts, which useBackend registers where oneDNN does not
+ * load) against the wasm backend's XNNPACK-based kernels and the cpu backend
+ * (the reference): equal to float32 rounding for forward
  * convolutions (strides, paddings, dilations, odd shapes, fused bias and
  * ReLU), their data and filter gradients and transposed convolutions;
  * fallbacks for what they do not cover; leak-free; and the same β-TCVAE
@@ -15,9 +17,14 @@ import { betaTcvaeLosses, binaryBatch } from "./_train_losses.ts";
 import { loadNativeDnnl } from "../../models/_native_dnnl.ts";
 import { loadNativeBlas } from "../../models/_native_blas.ts";
 import { nativeConvKernels, type OriginalConvKernels } from "../../models/_native_conv_kernels.ts";
+import { wasmConvKernels } from "../../models/_wasm_conv_kernels.ts";
+import { heapMemory, simdKernels } from "../../models/_simd_wasm.ts";
 
-// The library's own wasm kernels are the originals here: no native path yet.
-await useBackend("wasm", { native: false });
+// The XNNPACK-based kernels are the originals here: no native path, and not
+// the library's product either.
+Deno.env.set("DISENTANGLE_WASM_GEMM", "off");
+const selection = await useBackend("wasm", { native: false });
+assert.equal(selection.wasmConv, false);
 let reason = "";
 const dnnl = loadNativeDnnl({ onUnavailable: (line) => (reason = line) });
 const absent = dnnl === null;
@@ -29,7 +36,20 @@ const originals: OriginalConvKernels = {
 };
 // With OpenBLAS, as useBackend sets them up: transposed convolutions to one channel run on it.
 const blas = loadNativeBlas();
-const natives = dnnl === null ? [] : nativeConvKernels(dnnl, originals, { sgemm: blas?.sgemm });
+const simd = simdKernels(heapMemory((tf.backend() as unknown as { wasm: never }).wasm));
+/** Each path's kernels, and whether it is missing here. */
+const providers = [
+  {
+    label: "oneDNN",
+    kernels: dnnl === null ? [] : nativeConvKernels(dnnl, originals, { sgemm: blas?.sgemm }),
+    absent,
+  },
+  {
+    label: "wasm product",
+    kernels: simd === null ? [] : wasmConvKernels(originals),
+    absent: simd === null,
+  },
+];
 console.log(`oneDNN: ${dnnl === null ? reason : `${dnnl.library} ${dnnl.version}`}`);
 console.log(`one-channel data gradients: ${blas === null ? "oneDNN" : blas.library}`);
 
@@ -41,7 +61,11 @@ function register(configs: readonly tf.KernelConfig[]): void {
 }
 
 /** Runs `fn` with the original kernels, with the native ones, and on the cpu backend. */
-function compare<T>(fn: () => T, withCpu = true): { original: T; native: T; cpu?: T } {
+function compare<T>(
+  natives: readonly tf.KernelConfig[],
+  fn: () => T,
+  withCpu = true,
+): { original: T; native: T; cpu?: T } {
   try {
     tf.setBackend("wasm");
     register(Object.values(originals));
@@ -158,153 +182,161 @@ Deno.test("loadNativeDnnl: DISENTANGLE_DNNL=off or a path, missing paths, bad th
   }
 });
 
-Deno.test({
-  name: "Conv2D and its gradients, conv2dTranspose: native equals the cpu backend and wasm",
-  ignore: absent,
-  fn() {
-    let seed = 1;
-    for (const { x: xShape, w: wShape, s, pad, d } of CASES) {
-      const label = `x ${xShape} w ${wShape} s ${s} pad ${JSON.stringify(pad)} d ${d ?? 1}`;
-      const xv = values(xShape, seed++), wv = values(wShape, seed++);
-      const { original, native, cpu } = compare(() =>
-        tf.tidy(() => {
-          const x = tf.tensor4d(xv, xShape as [number, number, number, number]);
-          const w = tf.tensor4d(wv, wShape as [number, number, number, number]);
-          const y = tf.conv2d(x, w, s, pad, "NHWC", d ?? 1);
-          if (d !== undefined) return [y.dataSync() as Float32Array];
-          const dy = tf.tensor4d(values(y.shape, 99), y.shape);
-          const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-            tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad), dy))
-          )([x, w]);
-          const t = tf.conv2dTranspose(dy, w, xShape as [number, number, number, number], s, pad);
-          return [y, gx, gw, t].map((v) => v.dataSync() as Float32Array);
-        })
-      );
-      const names = ["forward", "data gradient", "filter gradient", "transposed"];
-      native.forEach((v, i) => {
-        assertSame(v, cpu![i], `${label} ${names[i]} (against cpu)`);
-        assertSame(v, original[i], `${label} ${names[i]} (against wasm)`);
-      });
-    }
-    assert.ok(dnnl!.implementations().length > 0, "primitives were created");
-  },
-});
+for (const provider of providers) {
+  Deno.test({
+    name:
+      `${provider.label}: Conv2D and its gradients, conv2dTranspose equal the cpu backend and XNNPACK`,
+    ignore: provider.absent,
+    fn() {
+      let seed = 1;
+      for (const { x: xShape, w: wShape, s, pad, d } of CASES) {
+        const label = `x ${xShape} w ${wShape} s ${s} pad ${JSON.stringify(pad)} d ${d ?? 1}`;
+        const xv = values(xShape, seed++), wv = values(wShape, seed++);
+        const { original, native, cpu } = compare(provider.kernels, () =>
+          tf.tidy(() => {
+            const x = tf.tensor4d(xv, xShape as [number, number, number, number]);
+            const w = tf.tensor4d(wv, wShape as [number, number, number, number]);
+            const y = tf.conv2d(x, w, s, pad, "NHWC", d ?? 1);
+            if (d !== undefined) return [y.dataSync() as Float32Array];
+            const dy = tf.tensor4d(values(y.shape, 99), y.shape);
+            const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+              tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad), dy))
+            )([x, w]);
+            const t = tf.conv2dTranspose(dy, w, xShape as [number, number, number, number], s, pad);
+            return [y, gx, gw, t].map((v) => v.dataSync() as Float32Array);
+          }));
+        const names = ["forward", "data gradient", "filter gradient", "transposed"];
+        native.forEach((v, i) => {
+          assertSame(v, cpu![i], `${label} ${names[i]} (against cpu)`);
+          assertSame(v, original[i], `${label} ${names[i]} (against wasm)`);
+        });
+      }
+      if (provider.label === "oneDNN") {
+        assert.ok(dnnl!.implementations().length > 0, "primitives were created");
+      }
+    },
+  });
 
-Deno.test({
-  name: "FusedConv2D: native equals the cpu backend with and without bias, linear and ReLU",
-  ignore: absent,
-  fn() {
-    let seed = 50;
-    for (const { x: xShape, w: wShape, s, pad } of CASES.slice(0, 5)) {
-      for (const activation of ["linear", "relu", "elu"] as const) {
-        for (const withBias of [false, true]) {
-          const label = `x ${xShape} w ${wShape} ${activation} bias ${withBias}`;
-          const xv = values(xShape, seed++), wv = values(wShape, seed++);
-          const bv = values([wShape[3]], seed++);
-          const { native, cpu } = compare(() =>
-            tf.tidy(() =>
-              tf.fused.conv2d({
-                x: tf.tensor4d(xv, xShape as [number, number, number, number]),
-                filter: tf.tensor4d(wv, wShape as [number, number, number, number]),
-                strides: s,
-                pad,
-                bias: withBias ? tf.tensor1d(bv) : undefined,
-                activation,
-              }).dataSync() as Float32Array
-            )
-          );
-          assertSame(native, cpu!, label);
+  Deno.test({
+    name:
+      `${provider.label}: FusedConv2D equals the cpu backend with and without bias, linear and ReLU`,
+    ignore: provider.absent,
+    fn() {
+      let seed = 50;
+      for (const { x: xShape, w: wShape, s, pad } of CASES.slice(0, 5)) {
+        for (const activation of ["linear", "relu", "elu"] as const) {
+          for (const withBias of [false, true]) {
+            const label = `x ${xShape} w ${wShape} ${activation} bias ${withBias}`;
+            const xv = values(xShape, seed++), wv = values(wShape, seed++);
+            const bv = values([wShape[3]], seed++);
+            const { native, cpu } = compare(provider.kernels, () =>
+              tf.tidy(() =>
+                tf.fused.conv2d({
+                  x: tf.tensor4d(xv, xShape as [number, number, number, number]),
+                  filter: tf.tensor4d(wv, wShape as [number, number, number, number]),
+                  strides: s,
+                  pad,
+                  bias: withBias ? tf.tensor1d(bv) : undefined,
+                  activation,
+                }).dataSync() as Float32Array
+              ));
+            assertSame(native, cpu!, label);
+          }
         }
       }
-    }
-  },
-});
+    },
+  });
 
-Deno.test({
-  name: "native convolutions: fall back to the originals for what they do not cover",
-  ignore: absent,
-  fn() {
-    // PReLU and activations other than ReLU go to the original kernels, with the same results.
-    const x = tf.tensor4d(values([1, 5, 5, 2], 7), [1, 5, 5, 2]);
-    const w = tf.tensor4d(values([3, 3, 2, 3], 8), [3, 3, 2, 3]);
-    const { original, native } = compare(() =>
-      tf.tidy(() =>
-        [
-          tf.fused.conv2d({
-            x,
-            filter: w,
-            strides: 1,
-            pad: "same",
-            activation: "prelu",
-            preluActivationWeights: tf.tensor1d([0.1, 0.2, 0.3]),
-          }),
-          tf.fused.conv2d({ x, filter: w, strides: 2, pad: "same", activation: "sigmoid" }),
-        ].map((t) => Array.from(t.dataSync()))
-      ), false);
-    assert.deepEqual(native, original);
-    // tfjs's own errors for bad shapes still come through.
-    register(natives);
-    try {
-      assert.throws(() => tf.conv2d(x, tf.ones([3, 3, 4, 1]) as tf.Tensor4D, 1, "same"), /depth/);
-    } finally {
-      register(Object.values(originals));
-    }
-    tf.dispose([x, w]);
-  },
-});
-
-Deno.test({
-  name: "native convolutions: no tensor or wasm buffer grows, forward and backward",
-  ignore: absent,
-  fn() {
-    const x = tf.tensor4d(values([2, 8, 8, 3], 1), [2, 8, 8, 3]);
-    const w = tf.tensor4d(values([4, 4, 3, 5], 2), [4, 4, 3, 5]);
-    register(natives);
-    const backend = tf.findBackend("wasm") as unknown as { numDataIds(): number };
-    try {
-      const run = () =>
-        tf.tidy(() => {
-          const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-            tf.sum(tf.relu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, "same")))
-          )([x, w]);
-          const t = tf.conv2dTranspose(
-            tf.ones([2, 4, 4, 5]) as tf.Tensor4D,
-            w,
-            [2, 8, 8, 3],
-            2,
-            "same",
-          );
-          const one = tf.conv2dTranspose( // to one channel: the product-and-scatter path
-            tf.ones([2, 4, 4, 5]) as tf.Tensor4D,
-            tf.ones([4, 4, 1, 5]) as tf.Tensor4D,
-            [2, 8, 8, 1],
-            2,
-            "same",
-          );
-          return [gx, gw, t, one].map((v) => v.dataSync()[0]);
-        });
-      run();
-      const tensors = tf.memory().numTensors, ids = backend.numDataIds();
-      for (let i = 0; i < 3; i++) run();
-      assert.equal(tf.memory().numTensors, tensors);
-      assert.equal(backend.numDataIds(), ids);
-    } finally {
-      register(Object.values(originals));
+  Deno.test({
+    name: `${provider.label}: convolutions fall back to the originals for what they do not cover`,
+    ignore: provider.absent,
+    fn() {
+      // PReLU and activations other than ReLU go to the original kernels, with the same results.
+      const x = tf.tensor4d(values([1, 5, 5, 2], 7), [1, 5, 5, 2]);
+      const w = tf.tensor4d(values([3, 3, 2, 3], 8), [3, 3, 2, 3]);
+      const { original, native } = compare(provider.kernels, () =>
+        tf.tidy(() =>
+          [
+            tf.fused.conv2d({
+              x,
+              filter: w,
+              strides: 1,
+              pad: "same",
+              activation: "prelu",
+              preluActivationWeights: tf.tensor1d([0.1, 0.2, 0.3]),
+            }),
+            tf.fused.conv2d({ x, filter: w, strides: 2, pad: "same", activation: "sigmoid" }),
+          ].map((t) => Array.from(t.dataSync()))
+        ), false);
+      assert.deepEqual(native, original);
+      // tfjs's own errors for bad shapes still come through.
+      register(provider.kernels);
+      try {
+        assert.throws(() => tf.conv2d(x, tf.ones([3, 3, 4, 1]) as tf.Tensor4D, 1, "same"), /depth/);
+      } finally {
+        register(Object.values(originals));
+      }
       tf.dispose([x, w]);
-    }
-  },
-});
+    },
+  });
 
-Deno.test({
-  name: "trainStep (β-TCVAE, MSS) on burgess: the same losses with and without oneDNN",
-  ignore: absent,
-  fn() {
-    const x = binaryBatch();
-    const { original, native } = compare(() => betaTcvaeLosses("burgess", x, 3), false);
-    x.dispose();
-    assertClose(native, original, { atol: 0, rtol: 1e-4, message: "burgess" });
-  },
-});
+  Deno.test({
+    name: `${provider.label}: no tensor or wasm buffer grows, forward and backward`,
+    ignore: provider.absent,
+    fn() {
+      const x = tf.tensor4d(values([2, 8, 8, 3], 1), [2, 8, 8, 3]);
+      const w = tf.tensor4d(values([4, 4, 3, 5], 2), [4, 4, 3, 5]);
+      register(provider.kernels);
+      const backend = tf.findBackend("wasm") as unknown as { numDataIds(): number };
+      try {
+        const run = () =>
+          tf.tidy(() => {
+            const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+              tf.sum(tf.relu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, "same")))
+            )([x, w]);
+            const t = tf.conv2dTranspose(
+              tf.ones([2, 4, 4, 5]) as tf.Tensor4D,
+              w,
+              [2, 8, 8, 3],
+              2,
+              "same",
+            );
+            const one = tf.conv2dTranspose( // to one channel: the product-and-scatter path
+              tf.ones([2, 4, 4, 5]) as tf.Tensor4D,
+              tf.ones([4, 4, 1, 5]) as tf.Tensor4D,
+              [2, 8, 8, 1],
+              2,
+              "same",
+            );
+            return [gx, gw, t, one].map((v) => v.dataSync()[0]);
+          });
+        run();
+        const tensors = tf.memory().numTensors, ids = backend.numDataIds();
+        for (let i = 0; i < 3; i++) run();
+        assert.equal(tf.memory().numTensors, tensors);
+        assert.equal(backend.numDataIds(), ids);
+      } finally {
+        register(Object.values(originals));
+        tf.dispose([x, w]);
+      }
+    },
+  });
+
+  Deno.test({
+    name: `${provider.label}: trainStep (β-TCVAE, MSS) on burgess: the same losses as on XNNPACK`,
+    ignore: provider.absent,
+    fn() {
+      const x = binaryBatch();
+      const { original, native } = compare(
+        provider.kernels,
+        () => betaTcvaeLosses("burgess", x, 3),
+        false,
+      );
+      x.dispose();
+      assertClose(native, original, { atol: 0, rtol: 1e-4, message: "burgess" });
+    },
+  });
+}
 
 Deno.test({
   name: "useBackend: the summary names oneDNN for convolutions, or says why not",

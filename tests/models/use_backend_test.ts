@@ -14,6 +14,7 @@ Deno.test("useBackend('wasm') selects wasm with the training kernels registered"
     convolutionsReason: __,
     simdHelper,
     wasmMatMul,
+    wasmConv,
     ...rest
   } = chosen;
   assert.ok(
@@ -31,9 +32,11 @@ Deno.test("useBackend('wasm') selects wasm with the training kernels registered"
   assert.ok(!(wasmMatMul && native !== null), "one of the two products");
   assert.match(
     summary,
-    convolutions === null
-      ? /; convolutions on XNNPACK \(.+\)(;|$)/
-      : /oneDNN .* for convolutions(;|$)/,
+    convolutions !== null
+      ? /oneDNN .* for convolutions(;|$)/
+      : wasmConv
+      ? /; convolutions on the library's SIMD kernel, filter gradients on XNNPACK \(.+\)(;|$)/
+      : /; convolutions on XNNPACK \(.+\)(;|$)/,
   );
   // The helper thread is said last, exactly when it runs.
   assert.equal(typeof simdHelper, "boolean");
@@ -111,6 +114,7 @@ Deno.test({
       convolutionsReason: ______,
       simdHelper: _______,
       wasmMatMul: ________,
+      wasmConv: _________,
       ...rest
     } = chosen;
     assert.deepEqual(rest, { requested: "tensorflow-gpu", active: "wasm", fellBack: true });

@@ -117,6 +117,10 @@ for (const fused of [false, true]) {
                   k,
                   accumulate,
                   scratchAt,
+                  m,
+                  0,
+                  1,
+                  0,
                 );
                 const want = reference(a, b, accumulate ? c0 : null, m, n, k);
                 const label = `${m}×${k}·${k}×${n} tA ${ta} tB ${tb} tC ${tc} acc ${accumulate}`;
@@ -155,9 +159,9 @@ Deno.test("sgemm kernels: a known product by hand", () => {
   heap.set([1, 2, 3, 4], 0);
   heap.set([5, 6, 7, 8], 8);
   pack(32, 8, 4, 2, 2, 256);
-  panels(0, 8, 4, 256, 64, 8, 4, 2, 2, 2, 0, 1024);
+  panels(0, 8, 4, 256, 64, 8, 4, 2, 2, 2, 0, 1024, 2, 0, 1, 0);
   assert.deepEqual(Array.from(heap.subarray(16, 20)), [19, 22, 43, 50]);
-  panels(0, 8, 4, 256, 64, 8, 4, 2, 2, 2, 1, 1024);
+  panels(0, 8, 4, 256, 64, 8, 4, 2, 2, 2, 1, 1024, 2, 0, 1, 0);
   assert.deepEqual(Array.from(heap.subarray(16, 20)), [38, 44, 86, 100]);
 });
 
@@ -215,4 +219,135 @@ Deno.test("wasmGemm: K in several blocks, transposed operands, scratch as it ask
 
 Deno.test("wasmGemm: null without a heap", () => {
   assert.equal(wasmGemm(undefined), null);
+});
+
+Deno.test("sgemm kernels: op(A)'s rows in groups (a convolution's image rows)", () => {
+  for (const fused of relaxedSimd() ? [false, true] : [false]) {
+    const { memory, pack, panels } = kernels(fused);
+    let seed = 900;
+    for (
+      const [m, n, k, group] of [[23, 10, 7, 5], [16, 32, 128, 4], [12, 8, 9, 6], [7, 3, 4, 1]]
+    ) {
+      for (const rowsAdjacent of [false, true]) {
+        const a = values(m * k, seed++), b = values(k * n, seed++);
+        const heap = new Float32Array(memory.buffer);
+        heap.fill(SENTINEL);
+        // Within a group rows lie aRow apart; groups lie aGroup apart (with a gap).
+        const [aRow, aStep] = rowsAdjacent ? [4, 4 * (group + 3)] : [4 * (k + 2), 4];
+        const aGroup = rowsAdjacent ? 4 * (group + 3) * k + 40 : group * aRow + 24;
+        const aAt = 64;
+        const groups = Math.ceil(m / group);
+        const bAt = aAt + groups * aGroup + 4 * k * (group + 3) + 64;
+        for (let i = 0; i < m; i++) {
+          const g = Math.floor(i / group), w = i % group;
+          for (let r = 0; r < k; r++) {
+            heap[(aAt + g * aGroup + w * aRow + r * aStep) / 4] = a[i * k + r];
+          }
+        }
+        heap.set(b, bAt / 4);
+        const packedAt = bAt + 4 * k * n + 64, cAt = packedAt + 32 * k * Math.ceil(n / 8) + 64;
+        const scratchAt = cAt + 4 * m * n + 64;
+        pack(bAt, 4 * n, 4, k, n, packedAt);
+        panels(
+          aAt,
+          aRow,
+          aStep,
+          packedAt,
+          cAt,
+          4 * n,
+          4,
+          m,
+          n,
+          k,
+          0,
+          scratchAt,
+          group,
+          aGroup,
+          1,
+          0,
+        );
+        const want = reference(a, b, null, m, n, k);
+        for (let x = 0; x < m * n; x++) {
+          const got = heap[cAt / 4 + x];
+          assert.ok(
+            Math.abs(got - want[x]) <= 1e-6 * k + 1e-6,
+            `m ${m} n ${n} k ${k} group ${group} adjacent ${rowsAdjacent} at ${x}: ${got} vs ${
+              want[x]
+            }`,
+          );
+        }
+        assert.equal(heap[cAt / 4 + m * n], SENTINEL);
+      }
+    }
+  }
+});
+
+Deno.test("sgemm kernels: K in runs (a convolution's filter rows) equals a direct convolution", () => {
+  for (const fused of relaxedSimd() ? [false, true] : [false]) {
+    const { memory, pack, panels } = kernels(fused);
+    let seed = 1300;
+    // x [Hp, Wp, Ci] (already padded), filter [KH, KW, Ci, Co], stride S, 'valid'.
+    for (
+      const [hp, wp, ci, co, kh, kw, s] of [[9, 7, 3, 5, 3, 2, 2], [10, 10, 4, 16, 4, 4, 2], [
+        6,
+        5,
+        8,
+        9,
+        2,
+        2,
+        1,
+      ]]
+    ) {
+      const oh = Math.floor((hp - kh) / s) + 1, ow = Math.floor((wp - kw) / s) + 1;
+      const x = values(hp * wp * ci, seed++), f = values(kh * kw * ci * co, seed++);
+      const heap = new Float32Array(memory.buffer);
+      heap.fill(SENTINEL);
+      const xAt = 64, fAt = xAt + 4 * x.length + 64, packedAt = fAt + 4 * f.length + 64;
+      const k = kh * kw * ci;
+      const yAt = packedAt + 32 * k * Math.ceil(co / 8) + 64,
+        scratchAt = yAt + 4 * oh * ow * co + 64;
+      heap.set(x, xAt / 4);
+      heap.set(f, fAt / 4);
+      pack(fAt, 4 * co, 4, k, co, packedAt);
+      panels(
+        xAt,
+        4 * s * ci,
+        4,
+        packedAt,
+        yAt,
+        4 * co,
+        4,
+        oh * ow,
+        co,
+        kw * ci,
+        0,
+        scratchAt,
+        ow,
+        4 * s * wp * ci,
+        kh,
+        4 * wp * ci,
+      );
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++) {
+          for (let c = 0; c < co; c++) {
+            let want = 0;
+            for (let a = 0; a < kh; a++) {
+              for (let b = 0; b < kw; b++) {
+                for (let d = 0; d < ci; d++) {
+                  want += x[((i * s + a) * wp + j * s + b) * ci + d] *
+                    f[((a * kw + b) * ci + d) * co + c];
+                }
+              }
+            }
+            const got = heap[yAt / 4 + (i * ow + j) * co + c];
+            assert.ok(
+              Math.abs(got - want) <= 1e-6 * k + 1e-6,
+              `conv ${hp}×${wp}×${ci} k${kh}×${kw} s${s} → ${co} at (${i}, ${j}, ${c}): ${got} vs ${want}`,
+            );
+          }
+        }
+      }
+      assert.equal(heap[yAt / 4 + oh * ow * co], SENTINEL);
+    }
+  }
 });

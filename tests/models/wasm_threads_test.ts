@@ -20,6 +20,7 @@ interface Probe {
   threads: number;
   native: boolean;
   wasmMatMul: boolean;
+  wasmConv: boolean;
   convolutionThreads: number | null;
   loss: number;
   lossCpu: number;
@@ -55,6 +56,7 @@ Deno.test("wasm on 2 threads: same products, Adam moments and loss as the cpu ba
   // Without oneDNN: with it, XNNPACK runs on one thread.
   const { result } = await probe({ DISENTANGLE_THREADS: "2", DISENTANGLE_DNNL: "off" });
   assert.equal(result.threads, 2);
+  assert.equal(result.wasmConv, true, "without oneDNN, the library's convolutions");
   assertClose(result.product, result.productCpu, 1e-5, "product");
   // fusedAdam on the shared heap follows tf.train.adam's float32 order exactly,
   // also where it splits a variable with its helper thread.
@@ -123,6 +125,7 @@ Deno.test("with and without the native BLAS, on the library's product or XNNPACK
   assert.equal(off.native, false, "DISENTANGLE_BLAS=off: no native BLAS");
   assert.equal(off.wasmMatMul, true, "without a BLAS, the library's SIMD product");
   assert.equal(xnnpack.wasmMatMul, false, "DISENTANGLE_WASM_GEMM=off: XNNPACK's");
+  assert.equal(xnnpack.wasmConv, false, "DISENTANGLE_WASM_GEMM=off: XNNPACK's convolutions");
   assert.equal(on.wasmMatMul, !on.native, "the library's product only where no BLAS loads");
   for (const [what, r] of [["library's product", off], ["XNNPACK", xnnpack]] as const) {
     assertClose(r.product, r.productCpu, 1e-5, `product on ${what}`);
