@@ -166,6 +166,7 @@ function setUpWasmProducts(): void {
     register(wasmConvKernels({
       Conv2D: tf.getKernel("Conv2D", "wasm")!,
       FusedConv2D: tf.getKernel("FusedConv2D", "wasm")!,
+      Conv2DBackpropFilter: tf.getKernel("Conv2DBackpropFilter", "wasm")!,
     }));
     wasmProducts.conv = true;
   }
@@ -245,7 +246,7 @@ function selectionOf(
         plural(convolutions.threads)
       }) for convolutions`
       : wasmProducts?.conv
-      ? `; convolutions on the library's SIMD kernel, filter gradients on XNNPACK (${noDnnl})`
+      ? `; convolutions on the library's SIMD kernel (${simdMadd}; ${noDnnl})`
       : `; convolutions on XNNPACK (${noDnnl})`;
     if (helper) summary += "; SIMD passes split with a helper thread";
     if (simdReason !== undefined) summary += `; the library's SIMD kernels off (${simdReason})`;

@@ -256,16 +256,17 @@ function splitGemm(): number {
 }
 
 /**
- * The library's convolution (forward, fused bias and ReLU, and the data
- * gradient, a stride-1 convolution) with its images split with the helper
+ * The library's convolution (forward, fused bias and ReLU, the data
+ * gradient, a stride-1 convolution, and the filter gradient) with its images split with the helper
  * thread against the same on this thread alone: the number of values that
- * differ in any bit (each image is one thread's, so none may).
+ * differ in any bit (each image, or filter row, is one thread's, so none may).
  */
 function splitConv(): number {
   if (simdKernels(memory) === null) return 0;
   const originals = {
     Conv2D: tf.getKernel("Conv2D", "wasm")!,
     FusedConv2D: tf.getKernel("FusedConv2D", "wasm")!,
+    Conv2DBackpropFilter: tf.getKernel("Conv2DBackpropFilter", "wasm")!,
   };
   const use = (configs: tf.KernelConfig[]) =>
     configs.forEach((c) => {
@@ -286,7 +287,10 @@ function splitConv(): number {
         activation: "relu",
       });
       const dx = tf.conv2dTranspose(y, w, [17, 32, 32, 32], 2, "same");
-      return [y, dx].map((t) => t.dataSync() as Float32Array);
+      const [dw] = tf.grads((f: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, 2, "same"), y))
+      )([w]);
+      return [y, dx, dw].map((t) => t.dataSync() as Float32Array);
     });
   try {
     use(wasmConvKernels(originals));

@@ -20,8 +20,10 @@ import { wasmGemm } from "../../models/_wasm_gemm.ts";
 
 // No native libraries and not the library's product, so the originals below
 // are the wasm backend's own kernels.
+// (Set only while the backend starts: test files share the process environment.)
 Deno.env.set("DISENTANGLE_WASM_GEMM", "off");
 const selection = await useBackend("wasm", { native: false });
+Deno.env.delete("DISENTANGLE_WASM_GEMM");
 assert.equal(selection.wasmMatMul, false);
 let reason = "";
 const blas = loadNativeBlas({ onUnavailable: (line) => (reason = line) });

@@ -22,8 +22,10 @@ import { heapMemory, simdKernels } from "../../models/_simd_wasm.ts";
 
 // The XNNPACK-based kernels are the originals here: no native path, and not
 // the library's product either.
+// (Set only while the backend starts: test files share the process environment.)
 Deno.env.set("DISENTANGLE_WASM_GEMM", "off");
 const selection = await useBackend("wasm", { native: false });
+Deno.env.delete("DISENTANGLE_WASM_GEMM");
 assert.equal(selection.wasmConv, false);
 let reason = "";
 const dnnl = loadNativeDnnl({ onUnavailable: (line) => (reason = line) });
@@ -349,7 +351,7 @@ Deno.test({
     const run = async (env: Record<string, string>) => {
       const out = await new Deno.Command(Deno.execPath(), {
         args: ["eval", "--quiet", script],
-        env: { ...env, NO_COLOR: "1" },
+        env: { DISENTANGLE_WASM_GEMM: "on", ...env, NO_COLOR: "1" },
         cwd: new URL("../..", import.meta.url).pathname,
         stdout: "piped",
         stderr: "piped",
@@ -360,9 +362,14 @@ Deno.test({
     const off = await run({ DISENTANGLE_DNNL: "off" });
     assert.equal(off.convolutions, null);
     assert.equal(off.why, "DISENTANGLE_DNNL=off");
-    assert.match(off.summary, /convolutions on XNNPACK \(DISENTANGLE_DNNL=off\)/);
+    assert.match(
+      off.summary,
+      /convolutions on the library's SIMD kernel \((fused multiply-add|multiply then add); DISENTANGLE_DNNL=off\)/,
+    );
+    const xnnpack = await run({ DISENTANGLE_DNNL: "off", DISENTANGLE_WASM_GEMM: "off" });
+    assert.match(xnnpack.summary, /convolutions on XNNPACK \(DISENTANGLE_DNNL=off\)/);
     const on = await run({});
-    if (absent) assert.match(on.summary, /convolutions on XNNPACK/);
+    if (absent) assert.match(on.summary, /convolutions on the library's SIMD kernel/);
     else {
       assert.match(on.summary, /oneDNN 2\.\d+\.\d+ \(\d threads?\) for convolutions/);
       assert.equal(on.convolutions.version, dnnl!.version);

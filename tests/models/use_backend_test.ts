@@ -35,7 +35,7 @@ Deno.test("useBackend('wasm') selects wasm with the training kernels registered"
     convolutions !== null
       ? /oneDNN .* for convolutions(;|$)/
       : wasmConv
-      ? /; convolutions on the library's SIMD kernel, filter gradients on XNNPACK \(.+\)(;|$)/
+      ? /; convolutions on the library's SIMD kernel \((fused multiply-add|multiply then add); .+\)(;|$)/
       : /; convolutions on XNNPACK \(.+\)(;|$)/,
   );
   // The helper thread is said last, exactly when it runs.
