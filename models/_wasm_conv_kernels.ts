@@ -24,7 +24,7 @@
  * activation other than linear or ReLU, PReLU weights, or a bias that is not
  * one value per output channel.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { convShape } from "./_native_conv_kernels.ts";
 import type { ConvShape } from "./_native_dnnl.ts";
 import { PANEL_COLUMNS } from "./_simd_sgemm.ts";
