@@ -26,7 +26,7 @@
  * 1.4·10⁻⁸ relative; with s computed from t directly there is no cancellation
  * as in log(1 + t). Both are within a few float32 ulps of the exact values (tested).
  */
-import { get, set, simd, type WasmFunction } from "./_wasm_assembler.ts";
+import { get, i32, set, simd, type WasmFunction } from "./_wasm_assembler.ts";
 
 /** out[i] = max(x[i], 0) as the cpu backend's Math.max: −0 gives 0, NaN stays NaN. */
 export type ReluKernel = (x: number, out: number, bytes: number) => void;
@@ -57,20 +57,6 @@ export type BernoulliGradKernel = (
 ) => void;
 
 const I32 = 0x7f;
-const i32 = (n: number) => [0x41, ...sleb(n)];
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
 
 type Code = number[];
 const binary = (op: number) => (a: Code, b: Code): Code => [...a, ...b, ...simd(op)];

@@ -22,7 +22,7 @@
  * c + i·cRow + j·cStep, so a transposed operand or output is only a choice
  * of strides.
  */
-import { get, set, simd, uleb, type WasmFunction } from "./_wasm_assembler.ts";
+import { counted, get, i32, set, simd, uleb, type WasmFunction } from "./_wasm_assembler.ts";
 
 /** Copies op(B) [k, n] (element (r, j) at b + r·bRow + j·bStep) into 8-column panels at dst. */
 export type SgemmPackKernel = (
@@ -74,24 +74,11 @@ const PACK_ROWS = 8;
 
 const I32 = 0x7f, V128 = 0x7b;
 const BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, VOID = 0x40;
-const BR = 0x0c, BR_IF = 0x0d, SELECT = 0x1b, TEE = 0x22;
-const I32_EQ = 0x46, I32_LT_U = 0x49, I32_LE_U = 0x4d, I32_GE_U = 0x4f, I32_AND = 0x71;
+const BR_IF = 0x0d, SELECT = 0x1b, TEE = 0x22;
+const I32_EQ = 0x46, I32_LT_U = 0x49, I32_LE_U = 0x4d, I32_AND = 0x71;
 const I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c;
 const F32_ADD = 0x92;
 
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-const i32 = (n: number) => [0x41, ...sleb(n)];
 const f32Load = (offset = 0) => [0x2a, 2, ...uleb(offset)];
 const f32Store = (offset = 0) => [0x38, 2, ...uleb(offset)];
 const vLoad = (offset = 0) => [...simd(0x00), 4, ...uleb(offset)];
@@ -104,29 +91,6 @@ const F32X4_ADD = simd(0xe4), F32X4_MUL = simd(0xe6), F32X4_MADD = simd(0x105);
 const bump = (local: number, by: number[]) => [...get(local), ...by, I32_ADD, ...set(local)];
 /** min(x, y) of two i32 sequences, unsigned. */
 const minU = (x: number[], y: number[]) => [...x, ...y, ...x, ...y, I32_LT_U, SELECT];
-
-/** `counter` from 0 in steps of `step` while below `limit`, around `body`. */
-function counted(counter: number, limit: number[], step: number, body: number[]): number[] {
-  return [
-    ...i32(0),
-    ...set(counter),
-    BLOCK,
-    VOID,
-    LOOP,
-    VOID,
-    ...get(counter),
-    ...limit,
-    I32_GE_U,
-    BR_IF,
-    1,
-    ...body,
-    ...bump(counter, i32(step)),
-    BR,
-    0,
-    END,
-    END,
-  ];
-}
 
 function packBody(): number[] {
   const [B, B_ROW, B_STEP, K, N, DST] = [0, 1, 2, 3, 4, 5];

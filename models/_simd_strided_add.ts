@@ -12,7 +12,7 @@
  * stores are strided; each element is added in the order a plain loop adds
  * it, so the result is the same bits.
  */
-import { get, set, type WasmFunction } from "./_wasm_assembler.ts";
+import { counted, get, set, type WasmFunction } from "./_wasm_assembler.ts";
 
 /** dst[b·dstImage + r·dstRow + j·dstStep] += src[b·srcImage + r·srcRow + 4j], byte offsets. */
 export type StridedAddKernel = (
@@ -29,37 +29,12 @@ export type StridedAddKernel = (
 ) => void;
 
 const I32 = 0x7f;
-const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, VOID = 0x40;
-const I32_CONST = 0x41, I32_ADD = 0x6a, I32_MUL = 0x6c, I32_GE_U = 0x4f;
+const END = 0x0b;
+const I32_CONST = 0x41, I32_ADD = 0x6a, I32_MUL = 0x6c;
 const F32_LOAD = [0x2a, 2, 0], F32_STORE = [0x38, 2, 0], F32_ADD = 0x92;
 
 /** `local += step` for an i32 local and an i32 local or constant. */
 const bump = (local: number, by: number[]) => [...get(local), ...by, I32_ADD, ...set(local)];
-const one = [I32_CONST, 1];
-
-/** A counted loop: `counter` from 0 while below `limit`, around `body`. */
-function counted(counter: number, limit: number, body: number[]): number[] {
-  return [
-    I32_CONST,
-    0,
-    ...set(counter),
-    BLOCK,
-    VOID,
-    LOOP,
-    VOID,
-    ...get(counter),
-    ...get(limit),
-    I32_GE_U,
-    BR_IF,
-    1,
-    ...body,
-    ...bump(counter, one),
-    BR,
-    0,
-    END,
-    END,
-  ];
-}
 
 function stridedAddBody(): number[] {
   const [SRC, DST, IMAGES, ROWS, COUNT, SRC_IMAGE, SRC_ROW, DST_IMAGE, DST_ROW, STEP] = [
@@ -91,7 +66,7 @@ function stridedAddBody(): number[] {
     ...set(SP),
     ...get(DROW),
     ...set(DP),
-    ...counted(J, COUNT, element),
+    ...counted(J, get(COUNT), 1, element),
     ...bump(SROW, get(SRC_ROW)),
     ...bump(DROW, get(DST_ROW)),
   ];
@@ -107,9 +82,9 @@ function stridedAddBody(): number[] {
   const image = [
     ...imageRow(SRC, SRC_IMAGE, SROW),
     ...imageRow(DST, DST_IMAGE, DROW),
-    ...counted(R, ROWS, row),
+    ...counted(R, get(ROWS), 1, row),
   ];
-  return [1, 7, I32, ...counted(B, IMAGES, image), END];
+  return [1, 7, I32, ...counted(B, get(IMAGES), 1, image), END];
 }
 
 /** The function, for the library's heap module (_simd_wasm.ts). */

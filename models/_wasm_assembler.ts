@@ -17,6 +17,52 @@ export function uleb(n: number): number[] {
   return out;
 }
 
+/** Signed LEB128 encoding of `n` (i32.const's immediate). */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+/** i32.const `n`. */
+export const i32 = (n: number): number[] => [0x41, ...sleb(n)];
+
+/**
+ * A counted loop: the i32 local `counter` from 0 in steps of `step` while
+ * below `limit` (code pushing an i32), around `body`.
+ */
+export function counted(counter: number, limit: number[], step: number, body: number[]): number[] {
+  return [
+    ...i32(0),
+    ...set(counter),
+    0x02, // block
+    0x40,
+    0x03, // loop
+    0x40,
+    ...get(counter),
+    ...limit,
+    0x4f, // i32.ge_u
+    0x0d, // br_if 1
+    1,
+    ...body,
+    ...get(counter),
+    ...i32(step),
+    0x6a, // i32.add
+    ...set(counter),
+    0x0c, // br 0
+    0,
+    0x0b,
+    0x0b,
+  ];
+}
+
 /** A SIMD instruction (prefix 0xfd, then its LEB128 opcode). */
 export const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 /** local.get of local `i`. */
