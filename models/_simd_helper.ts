@@ -101,6 +101,16 @@ export function lowerHalf(bytes: number, align: number): number {
 }
 
 /**
+ * The helper of `memory` when it is ready for work now, else null. Callers
+ * that judge for themselves whether a split is worth it (the matrix products
+ * and convolutions count multiply-adds, not bytes) ask this directly.
+ */
+export function readyHelper(memory: WebAssembly.Memory | undefined): SimdHelper | null {
+  const helper = simdHelper(memory);
+  return helper !== null && helper.ready() ? helper : null;
+}
+
+/**
  * The helper of `memory` when a pass of `bytes` is worth splitting with it
  * now (at least SPLIT_BYTES, and the helper ready), else null.
  */
@@ -108,9 +118,7 @@ export function helperFor(
   memory: WebAssembly.Memory | undefined,
   bytes: number,
 ): SimdHelper | null {
-  if (bytes < SPLIT_BYTES) return null;
-  const helper = simdHelper(memory);
-  return helper !== null && helper.ready() ? helper : null;
+  return bytes < SPLIT_BYTES ? null : readyHelper(memory);
 }
 
 /**

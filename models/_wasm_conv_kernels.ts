@@ -28,7 +28,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { convShape } from "./_native_conv_kernels.ts";
 import type { ConvShape } from "./_native_dnnl.ts";
 import { PANEL_COLUMNS } from "./_simd_sgemm.ts";
-import { alongside, helperFor, type HelperTask } from "./_simd_helper.ts";
+import { alongside, type HelperTask, readyHelper } from "./_simd_helper.ts";
 import { MAX_TASKS } from "./_simd_helper_protocol.ts";
 import { heapMemory, simdKernels } from "./_simd_wasm.ts";
 
@@ -108,7 +108,7 @@ function splitImages(
   const half = n >> 1;
   const helper = !split || half === 0 || multiplyAdds < SPLIT_MULTIPLY_ADDS
     ? null
-    : helperFor(memory, Number.MAX_SAFE_INTEGER);
+    : readyHelper(memory);
   const here = (from: number, to: number) => {
     for (let b = from; b < to; b++) run(task(b, scratchAt).args);
   };
@@ -276,7 +276,7 @@ function filterGradient(
     const low = (s.kh >> 1) * s.kw * s.ci;
     const helper = !split || low === 0 || s.n * steps * m * s.co < SPLIT_MULTIPLY_ADDS
       ? null
-      : helperFor(memory, Number.MAX_SAFE_INTEGER);
+      : readyHelper(memory);
     if (helper === null) {
       for (let b = 0; b < s.n; b++) run(rows(b, 0, m, scratchAt));
     } else {

@@ -20,7 +20,7 @@
  * GFLOP/s; 64×1200·(4096×1200)ᵀ 32 against 23; (64×4096)ᵀ·64×1200 ~28
  * against 16.
  */
-import { alongside, helperFor } from "./_simd_helper.ts";
+import { alongside, readyHelper } from "./_simd_helper.ts";
 import { PANEL_COLUMNS } from "./_simd_sgemm.ts";
 import { simdKernels } from "./_simd_wasm.ts";
 
@@ -169,7 +169,7 @@ export function wasmGemm(
         const half = panels >> 1;
         const helper = !split || half === 0 || m * n * kc < SPLIT_MULTIPLY_ADDS
           ? null
-          : helperFor(mem, Number.MAX_SAFE_INTEGER);
+          : readyHelper(mem);
         if (helper === null) {
           run(part(0, panels, rowScratch[0]));
           continue;

@@ -148,7 +148,7 @@ Deno.test("workers killed in training, in a checkpoint write and between its ren
     states = entries.slice(0, 3).map((e) => e.state);
     return states.every((s) => s === "pending") &&
       entries.slice(0, 3).every((e) => /has ended/.test(e.note ?? ""));
-  }, 30_000);
+  }); // the default deadline: each --plan is a process start, seconds each when CI is busy
 
   // Resubmitted: every run resumes from its last whole checkpoint.
   const again = await runScript(CLI, [...flags("faults"), "--run-index", "0-2", "--threads", "1"]);
