@@ -27,6 +27,7 @@ export const KERNELS = [
   "bernoulliGrad",
   "stridedAdd",
   "sgemmPanels",
+  "sgemmPack",
 ] as const;
 /** A function the helper runs. */
 export type HelperKernel = typeof KERNELS[number];

@@ -75,6 +75,9 @@ export interface WasmConvKernelsOptions {
   helper?: boolean;
 }
 
+/** Two threads' 32-byte row scratches, a cache line apart (no false sharing). */
+const ROW_SCRATCH_BYTES = 128;
+
 /** Multiply-adds of a convolution below which the helper is not worth waking. */
 const SPLIT_MULTIPLY_ADDS = 1 << 20;
 
@@ -121,7 +124,7 @@ function splitImages(
     const count = Math.min(MAX_TASKS, half - from);
     const upper = Array.from(
       { length: count },
-      (_, i) => task(half + from + i, scratchAt + 4 * PANEL_COLUMNS),
+      (_, i) => task(half + from + i, scratchAt + ROW_SCRATCH_BYTES / 2),
     );
     alongside(helper, upper, () => here(from, from + count), (t) => run(t.args));
   }
@@ -152,14 +155,14 @@ function convolve(
   const imageFloats = hp * wp * s.ci;
   const out = backend.makeOutput(outShape, "float32");
   const scratch = backend.makeOutput(
-    [2 * PANEL_COLUMNS + packedFloats + (padded ? s.n * imageFloats : 0)],
+    [ROW_SCRATCH_BYTES / 4 + packedFloats + (padded ? s.n * imageFloats : 0)],
     "float32",
   );
   try {
     // The heap after the allocations, which may have grown it.
     const heap = backend.wasm.HEAPF32;
     const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
-    const scratchAt = at(scratch), packedAt = scratchAt + 8 * PANEL_COLUMNS;
+    const scratchAt = at(scratch), packedAt = scratchAt + ROW_SCRATCH_BYTES;
     const xAt = padded ? padInto(heap, s, at(x), packedAt + 4 * packedFloats) : at(x);
     simd.sgemmPack(at(w), 4 * s.co, 4, k, s.co, packedAt);
     const yAt = at(out), outImage = s.oh * s.ow * s.co;
@@ -232,13 +235,13 @@ function filterGradient(
   const imageFloats = hp * wp * s.ci;
   const out = backend.makeOutput([s.kh, s.kw, s.ci, s.co], "float32");
   const scratch = backend.makeOutput(
-    [2 * PANEL_COLUMNS + s.n * packedImage + (padded ? s.n * imageFloats : 0)],
+    [ROW_SCRATCH_BYTES / 4 + s.n * packedImage + (padded ? s.n * imageFloats : 0)],
     "float32",
   );
   try {
     const heap = backend.wasm.HEAPF32; // after the allocations, which may grow the heap
     const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
-    const scratchAt = at(scratch), packedAt = scratchAt + 8 * PANEL_COLUMNS;
+    const scratchAt = at(scratch), packedAt = scratchAt + ROW_SCRATCH_BYTES;
     const xAt = padded ? padInto(heap, s, at(x), packedAt + 4 * s.n * packedImage) : at(x);
     const dyAt = at(dy), dwAt = at(out);
     for (let b = 0; b < s.n; b++) {
@@ -286,7 +289,7 @@ function filterGradient(
         for (let b = from; b < to; b++) {
           upper.push({
             kernel: "sgemmPanels",
-            args: rows(b, low, m, scratchAt + 4 * PANEL_COLUMNS),
+            args: rows(b, low, m, scratchAt + ROW_SCRATCH_BYTES / 2),
           });
         }
         alongside(helper, upper, () => {

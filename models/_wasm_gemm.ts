@@ -9,25 +9,43 @@
  * - an operand read in place that is transposed (rows adjacent, K strided, as
  *   xᵀ in a weight gradient xᵀ·dy) is first transposed into scratch: its reads
  *   then stay in a few cache lines and pages (~1.25×, for ~2% of the time);
- * - K is taken in blocks of {@link K_BLOCK}, each packed and multiplied in turn
- *   (the packed block stays in cache across the row tiles: 1.6× on a
- *   64×4096 by 4096×1200 product);
- * - with the SIMD helper thread ready (_simd_helper.ts), the panels of each
- *   block are split between it and this thread.
+ * - the columns are taken {@link CHUNK_PANELS} panels at a time and, for each
+ *   chunk, K in blocks of {@link K_BLOCK}, each block packed and multiplied
+ *   in turn (the packed block stays in cache across the row tiles: 1.6× on a
+ *   64×4096 by 4096×1200 product against packing all of K first);
+ * - with the SIMD helper thread ready (_simd_helper.ts), it takes the upper
+ *   half of the panels, packing its own chunks into a buffer of its own, in
+ *   one batch: the packing runs on both threads and they meet once per
+ *   product (a 2-thread MLP step on plain wasm went from 3.09 to 3.47
+ *   steps/s, means of 6 alternated runs on the 2-core Xeon, 2026-12-07).
+ *   Each C entry sees the same K blocks in the same order either way, so the
+ *   split result is the unsplit one to the bit.
  *
  * Measured on the 2-core Xeon (one thread, relaxed SIMD, 2026-12-07), against
  * tf.matMul on XNNPACK in the same process: 64×4096·4096×1200 32 against 17
  * GFLOP/s; 64×1200·(4096×1200)ᵀ 32 against 23; (64×4096)ᵀ·64×1200 ~28
  * against 16.
  */
-import { alongside, readyHelper } from "./_simd_helper.ts";
+import { alongside, type HelperTask, readyHelper } from "./_simd_helper.ts";
+import { MAX_TASKS } from "./_simd_helper_protocol.ts";
 import { PANEL_COLUMNS } from "./_simd_sgemm.ts";
 import { simdKernels } from "./_simd_wasm.ts";
 
 /** Rows of K packed and multiplied at a time. */
 export const K_BLOCK = 256;
-/** Multiply-adds of one block below which the helper is not worth waking. */
-const SPLIT_MULTIPLY_ADDS = 1 << 20;
+/**
+ * Panels (of 8 columns) packed and multiplied at a time: a block of K rows
+ * by 256 columns is 256 KiB, so it, its 64-row slice of C and A's block stay
+ * in a core's L2 (1.25 MiB on the Xeon) across the row tiles.
+ */
+export const CHUNK_PANELS = 32;
+/** Multiply-adds of a product below which the helper is not worth waking. */
+const SPLIT_MULTIPLY_ADDS = 1 << 22;
+
+/** Floats of one thread's packing buffer. */
+function packFloats(k: number, n: number): number {
+  return Math.min(k, K_BLOCK) * Math.min(roundUp(n, PANEL_COLUMNS), CHUNK_PANELS * PANEL_COLUMNS);
+}
 
 /**
  * One product C ← op(A)·op(B) (+ C when `accumulate`) on a wasm heap, with
@@ -94,8 +112,7 @@ function oriented(p: HeapProduct) {
     [m, n] = [n, m];
   }
   const transposed = transposesFirst(a, m, p.k);
-  const floats = 2 * PANEL_COLUMNS + (transposed ? m * p.k : 0) +
-    Math.min(p.k, K_BLOCK) * roundUp(n, PANEL_COLUMNS);
+  const floats = 32 + (transposed ? m * p.k : 0) + 2 * packFloats(p.k, n);
   return { a, b, c, m, n, transposed, floats };
 }
 
@@ -130,57 +147,72 @@ export function wasmGemm(
       const { b, c, m, n } = o, k = p.k;
       let a = o.a;
       const scratchAt = 4 * p.scratch;
-      const rowScratch = [scratchAt, scratchAt + 4 * PANEL_COLUMNS];
-      let free = scratchAt + 8 * PANEL_COLUMNS;
+      // A cache line of its own for each thread's (C through it when strided).
+      const rowScratch = [scratchAt, scratchAt + 64];
+      let free = scratchAt + 128;
       if (o.transposed) {
         // A [k, m] (element (i, r) at r·step + 4i) into [m, k].
         simd.transpose(a.at, free, k, m, a.step, 4 * k);
         a = { at: free, row: 4 * k, step: 4 };
         free += 4 * m * k;
       }
-      const packed = free;
-      const panels = Math.ceil(n / PANEL_COLUMNS);
-      for (let k0 = 0; k0 < k; k0 += K_BLOCK) {
-        const kc = Math.min(K_BLOCK, k - k0);
-        simd.sgemmPack(b.at + k0 * b.row, b.row, b.step, kc, n, packed);
-        const accumulate = p.accumulate || k0 > 0 ? 1 : 0;
-        const at = a.at + k0 * a.step;
-        // Columns from panel `from` on: its arguments.
-        const part = (from: number, to: number, scratch: number) => [
-          at,
-          a.row,
-          a.step,
-          packed + from * kc * 4 * PANEL_COLUMNS,
-          c.at + from * PANEL_COLUMNS * c.step,
-          c.row,
-          c.step,
-          m,
-          Math.min(n, to * PANEL_COLUMNS) - from * PANEL_COLUMNS,
-          kc,
-          accumulate,
-          scratch,
-          m,
-          0,
-          1,
-          0,
-        ];
-        const run = (args: number[]) =>
-          simd.sgemmPanels(...(args as Parameters<typeof simd.sgemmPanels>));
-        const half = panels >> 1;
-        const helper = !split || half === 0 || m * n * kc < SPLIT_MULTIPLY_ADDS
-          ? null
-          : readyHelper(mem);
-        if (helper === null) {
-          run(part(0, panels, rowScratch[0]));
-          continue;
+      const k0s = Array.from({ length: Math.ceil(k / K_BLOCK) }, (_, i) => i * K_BLOCK);
+      const run = (t: HelperTask) =>
+        t.kernel === "sgemmPack"
+          ? simd.sgemmPack(...(t.args as Parameters<typeof simd.sgemmPack>))
+          : simd.sgemmPanels(...(t.args as Parameters<typeof simd.sgemmPanels>));
+      // The calls for panels [from, to): for each chunk of them, each K
+      // block packed into `packed` and multiplied.
+      const calls = (from: number, to: number, packed: number, scratch: number) => {
+        const out: HelperTask[] = [];
+        for (let p0 = from; p0 < to; p0 += CHUNK_PANELS) {
+          const p1 = Math.min(to, p0 + CHUNK_PANELS);
+          const j0 = p0 * PANEL_COLUMNS, cols = Math.min(n, p1 * PANEL_COLUMNS) - j0;
+          for (const k0 of k0s) {
+            const kc = Math.min(K_BLOCK, k - k0);
+            out.push({
+              kernel: "sgemmPack",
+              args: [b.at + k0 * b.row + j0 * b.step, b.row, b.step, kc, cols, packed],
+            }, {
+              kernel: "sgemmPanels",
+              args: [
+                a.at + k0 * a.step,
+                a.row,
+                a.step,
+                packed,
+                c.at + j0 * c.step,
+                c.row,
+                c.step,
+                m,
+                cols,
+                kc,
+                p.accumulate || k0 > 0 ? 1 : 0,
+                scratch,
+                m,
+                0,
+                1,
+                0,
+              ],
+            });
+          }
         }
-        const upper = part(half, panels, rowScratch[1]);
-        alongside(
-          helper,
-          [{ kernel: "sgemmPanels", args: upper }],
-          () => run(part(0, half, rowScratch[0])),
-          () => run(upper),
-        );
+        return out;
+      };
+      const panels = Math.ceil(n / PANEL_COLUMNS);
+      const half = panels >> 1;
+      const helper = !split || half === 0 || m * n * k < SPLIT_MULTIPLY_ADDS
+        ? null
+        : readyHelper(mem);
+      if (helper === null) {
+        calls(0, panels, free, rowScratch[0]).forEach(run);
+        return;
+      }
+      // Each thread packs and multiplies its own columns, into its own buffer.
+      const upper = calls(half, panels, free + 4 * packFloats(k, n), rowScratch[1]);
+      for (let i = 0; i < upper.length; i += MAX_TASKS) {
+        alongside(helper, upper.slice(i, i + MAX_TASKS), () => {
+          if (i === 0) calls(0, half, free, rowScratch[0]).forEach(run);
+        }, run);
       }
     },
   };

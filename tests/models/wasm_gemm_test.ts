@@ -14,7 +14,7 @@ import {
   type SgemmPackKernel,
   type SgemmPanelsKernel,
 } from "../../models/_simd_sgemm.ts";
-import { K_BLOCK, wasmGemm } from "../../models/_wasm_gemm.ts";
+import { CHUNK_PANELS, K_BLOCK, wasmGemm } from "../../models/_wasm_gemm.ts";
 
 /** A seeded generator of values in [−1, 1). */
 function values(n: number, seed: number): Float32Array {
@@ -171,7 +171,13 @@ Deno.test("wasmGemm: K in several blocks, transposed operands, scratch as it ask
   assert.ok(gemm !== null, "the library's SIMD kernels compile here");
   const heap = new Float32Array(memory.buffer);
   let seed = 50;
-  for (const [m, n, k] of [[24, 16, 2 * K_BLOCK + 12], [64, 20, 40], [3, 70, 5], [48, 9, 600]]) {
+  // The last two span several column chunks (CHUNK_PANELS), one way or the other.
+  const shapes = [[24, 16, 2 * K_BLOCK + 12], [64, 20, 40], [3, 70, 5], [48, 9, 600], [
+    20,
+    8 * CHUNK_PANELS * 2 + 18,
+    300,
+  ], [8 * CHUNK_PANELS + 3, 12, 40]];
+  for (const [m, n, k] of shapes) {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
         for (const accumulate of [false, true]) {
