@@ -28,7 +28,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { convShape } from "./_native_conv_kernels.ts";
 import type { ConvShape } from "./_native_dnnl.ts";
 import { PANEL_COLUMNS } from "./_simd_sgemm.ts";
-import { alongside, type HelperTask, readyHelper } from "./_simd_helper.ts";
+import { alongside, type HelperTask, readyHelper, splitPass } from "./_simd_helper.ts";
 import { MAX_TASKS } from "./_simd_helper_protocol.ts";
 import { heapMemory, simdKernels } from "./_simd_wasm.ts";
 
@@ -166,7 +166,11 @@ function convolve(
     const xAt = padded ? padInto(heap, s, at(x), packedAt + 4 * packedFloats) : at(x);
     simd.sgemmPack(at(w), 4 * s.co, 4, k, s.co, packedAt);
     const yAt = at(out), outImage = s.oh * s.ow * s.co;
-    if (bias !== null) {
+    // A bias the SIMD pass can add (4·k channels) goes on after the product
+    // (acc + bias: the bits of bias + acc), one pass split with the helper;
+    // another is the product's starting value, filled here.
+    const biasAfter = bias !== null && s.co % 4 === 0;
+    if (bias !== null && !biasAfter) {
       const b0 = at(bias) >>> 2, y0 = yAt >>> 2;
       heap.copyWithin(y0, b0, b0 + s.co);
       for (let filled = s.co; filled < s.n * outImage;) {
@@ -188,7 +192,7 @@ function convolve(
         s.oh * s.ow,
         s.co,
         s.kw * s.ci,
-        bias === null ? 0 : 1,
+        bias === null || biasAfter ? 0 : 1,
         rowScratch,
         s.ow,
         4 * s.strideH * wp * s.ci,
@@ -199,7 +203,29 @@ function convolve(
     const run = (args: readonly number[]) =>
       simd.sgemmPanels(...(args as Parameters<typeof simd.sgemmPanels>));
     splitImages(memory, s.n, s.n * s.oh * s.ow * k * s.co, split, scratchAt, image, run);
-    if (relu) simd.relu(yAt, yAt, 4 * s.n * outImage);
+    const bytes = 4 * s.n * outImage, colBytes = 4 * s.co;
+    if (biasAfter) {
+      const biasAt = at(bias!);
+      const pass = (low: number, n: number) => [yAt + low, biasAt, yAt + low, n, colBytes];
+      splitPass(
+        memory,
+        "biasAdd",
+        bytes,
+        colBytes,
+        pass,
+        ([a, b, c, n, w]) => simd.biasAdd(a, b, c, n, w),
+      );
+    }
+    if (relu) {
+      splitPass(
+        memory,
+        "relu",
+        bytes,
+        16,
+        (low, n) => [yAt + low, yAt + low, n],
+        ([a, b, n]) => simd.relu(a, b, n),
+      );
+    }
     return out;
   } catch (e) {
     backend.disposeData(out.dataId, true);

@@ -267,6 +267,51 @@ Deno.test("padSpatial equals tf.pad on the spatial axes, whatever the heap held 
   }
 });
 
+Deno.test("depthToSpaceCrop interleaves the phases and crops, on both of its paths", async () => {
+  const { depthToSpaceCrop } = await import("../../models/_wasm_heap.ts");
+  tf.setBackend("wasm");
+  try {
+    // [sh, sw, c, zh, zw, top, left]: sw·c a multiple of 4 takes the SIMD path.
+    const cases = [
+      [2, 2, 32, 17, 17, 1, 1],
+      [2, 2, 2, 5, 4, 0, 0],
+      [3, 2, 4, 4, 5, 2, 1],
+      [2, 3, 3, 4, 3, 1, 2], // 9 floats a block: the copying loop
+      [1, 4, 1, 3, 2, 0, 3],
+      [2, 1, 5, 3, 4, 1, 0],
+    ];
+    for (const [i, [sh, sw, c, zh, zw, top, left]] of cases.entries()) {
+      const batch = 2, depth = sh * sw * c;
+      const height = zh * sh - top - (i % 2), width = zw * sw - left - (i % 3 === 0 ? 1 : 0);
+      const data = normals(batch * zh * zw * depth, 800 + i);
+      const want = new Float32Array(batch * height * width * c);
+      for (let b = 0; b < batch; b++) {
+        for (let h = 0; h < height; h++) {
+          for (let w = 0; w < width; w++) {
+            const q = Math.floor((h + top) / sh), rh = (h + top) % sh;
+            const p = Math.floor((w + left) / sw), rw = (w + left) % sw;
+            for (let k = 0; k < c; k++) {
+              want[((b * height + h) * width + w) * c + k] =
+                data[((b * zh + q) * zw + p) * depth + (rh * sw + rw) * c + k];
+            }
+          }
+        }
+      }
+      tf.dispose(tf.fill([65536], 7)); // garbage in memory the output may reuse
+      const tensors = tf.memory().numTensors, buffers = wasmDataIds();
+      const z = tf.tensor4d(data, [batch, zh, zw, depth]);
+      const got = depthToSpaceCrop(z, sh, sw, top, left, height, width);
+      assert.deepEqual(got.shape, [batch, height, width, c]);
+      assert.deepEqual(got.dataSync(), want, `case ${i}: ${[sh, sw, c, zh, zw, top, left]}`);
+      tf.dispose([z, got]);
+      assert.equal(tf.memory().numTensors, tensors, "tensor count grew");
+      assert.equal(wasmDataIds(), buffers, "wasm buffer count grew");
+    }
+  } finally {
+    tf.setBackend("cpu");
+  }
+});
+
 Deno.test("registering the kernels twice is harmless", async () => {
   const { registerWasmTrainingKernels } = await import(
     "../../models/register_wasm_training_kernels.ts"
