@@ -69,6 +69,13 @@ export type SgemmPanelsKernel = (
 export const TILE_ROWS = 6;
 /** Columns of a tile and of a packed panel. */
 export const PANEL_COLUMNS = 8;
+
+/**
+ * Heap bytes a product's callers set aside for the kernel's 32-byte row
+ * scratch of each of two threads: the second at half of it, a cache line
+ * apart from the first (a strided C goes through them on every tile).
+ */
+export const ROW_SCRATCH_BYTES = 128;
 /** Rows of B packed together across every panel. */
 const PACK_ROWS = 8;
 

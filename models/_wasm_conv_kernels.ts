@@ -27,7 +27,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { convShape } from "./_native_conv_kernels.ts";
 import type { ConvShape } from "./_native_dnnl.ts";
-import { PANEL_COLUMNS } from "./_simd_sgemm.ts";
+import { PANEL_COLUMNS, ROW_SCRATCH_BYTES } from "./_simd_sgemm.ts";
 import { alongside, type HelperTask, readyHelper, splitPass } from "./_simd_helper.ts";
 import { MAX_TASKS } from "./_simd_helper_protocol.ts";
 import { heapMemory, simdKernels } from "./_simd_wasm.ts";
@@ -75,9 +75,6 @@ export interface WasmConvKernelsOptions {
   helper?: boolean;
 }
 
-/** Two threads' 32-byte row scratches, a cache line apart (no false sharing). */
-const ROW_SCRATCH_BYTES = 128;
-
 /** Multiply-adds of a convolution below which the helper is not worth waking. */
 const SPLIT_MULTIPLY_ADDS = 1 << 20;
 
@@ -96,6 +93,12 @@ function padInto(heap: Float32Array, s: ConvShape, xAt: number, to: number): num
     }
   }
   return to;
+}
+
+/** The zero-padded copy of one input image: its row width, whether there is one, its floats. */
+function paddedImage(s: ConvShape): { wp: number; padded: boolean; imageFloats: number } {
+  const hp = s.h + s.top + s.bottom, wp = s.w + s.left + s.right;
+  return { wp, padded: s.top + s.bottom + s.left + s.right > 0, imageFloats: hp * wp * s.ci };
 }
 
 /** Runs `images(from, to, rowScratch)` for [0, n): the upper half on the helper when there is one. */
@@ -148,11 +151,9 @@ function convolve(
   const memory = heapMemory(backend.wasm);
   const simd = simdKernels(memory);
   if (simd === null || s.dilationH !== 1 || s.dilationW !== 1) return null;
-  const hp = s.h + s.top + s.bottom, wp = s.w + s.left + s.right;
-  const padded = s.top + s.bottom + s.left + s.right > 0;
+  const { wp, padded, imageFloats } = paddedImage(s);
   const k = s.kh * s.kw * s.ci;
   const packedFloats = k * Math.ceil(s.co / PANEL_COLUMNS) * PANEL_COLUMNS;
-  const imageFloats = hp * wp * s.ci;
   const out = backend.makeOutput(outShape, "float32");
   const scratch = backend.makeOutput(
     [ROW_SCRATCH_BYTES / 4 + packedFloats + (padded ? s.n * imageFloats : 0)],
@@ -254,11 +255,9 @@ function filterGradient(
   const memory = heapMemory(backend.wasm);
   const simd = simdKernels(memory);
   if (simd === null || s.dilationH !== 1 || s.dilationW !== 1) return null;
-  const hp = s.h + s.top + s.bottom, wp = s.w + s.left + s.right;
-  const padded = s.top + s.bottom + s.left + s.right > 0;
+  const { wp, padded, imageFloats } = paddedImage(s);
   const steps = s.oh * s.ow, m = s.kh * s.kw * s.ci;
   const packedImage = steps * Math.ceil(s.co / PANEL_COLUMNS) * PANEL_COLUMNS;
-  const imageFloats = hp * wp * s.ci;
   const out = backend.makeOutput([s.kh, s.kw, s.ci, s.co], "float32");
   const scratch = backend.makeOutput(
     [ROW_SCRATCH_BYTES / 4 + s.n * packedImage + (padded ? s.n * imageFloats : 0)],

@@ -28,7 +28,7 @@
  */
 import { alongside, type HelperTask, readyHelper } from "./_simd_helper.ts";
 import { MAX_TASKS } from "./_simd_helper_protocol.ts";
-import { PANEL_COLUMNS } from "./_simd_sgemm.ts";
+import { PANEL_COLUMNS, ROW_SCRATCH_BYTES } from "./_simd_sgemm.ts";
 import { simdKernels } from "./_simd_wasm.ts";
 
 /** Rows of K packed and multiplied at a time. */
@@ -112,7 +112,7 @@ function oriented(p: HeapProduct) {
     [m, n] = [n, m];
   }
   const transposed = transposesFirst(a, m, p.k);
-  const floats = 32 + (transposed ? m * p.k : 0) + 2 * packFloats(p.k, n);
+  const floats = ROW_SCRATCH_BYTES / 4 + (transposed ? m * p.k : 0) + 2 * packFloats(p.k, n);
   return { a, b, c, m, n, transposed, floats };
 }
 
@@ -147,9 +147,8 @@ export function wasmGemm(
       const { b, c, m, n } = o, k = p.k;
       let a = o.a;
       const scratchAt = 4 * p.scratch;
-      // A cache line of its own for each thread's (C through it when strided).
-      const rowScratch = [scratchAt, scratchAt + 64];
-      let free = scratchAt + 128;
+      const rowScratch = [scratchAt, scratchAt + ROW_SCRATCH_BYTES / 2];
+      let free = scratchAt + ROW_SCRATCH_BYTES;
       if (o.transposed) {
         // A [k, m] (element (i, r) at r·step + 4i) into [m, k].
         simd.transpose(a.at, free, k, m, a.step, 4 * k);
