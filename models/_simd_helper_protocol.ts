@@ -28,6 +28,7 @@ export const KERNELS = [
   "stridedAdd",
   "sgemmPanels",
   "sgemmPack",
+  "padImages",
 ] as const;
 /** A function the helper runs. */
 export type HelperKernel = typeof KERNELS[number];

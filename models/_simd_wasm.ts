@@ -32,6 +32,7 @@ import {
   type ReluKernel,
 } from "./_simd_elementwise.ts";
 import { stridedAddFunction, type StridedAddKernel } from "./_simd_strided_add.ts";
+import { padImagesFunction, type PadImagesKernel } from "./_simd_pad.ts";
 import {
   relaxedSimd,
   sgemmFunctions,
@@ -756,6 +757,7 @@ function moduleBytes(shared: boolean): Uint8Array {
     { name: "filterGradC1", params: Array(13).fill(I32), body: filterGradC1Body() },
     ...elementwiseFunctions(),
     stridedAddFunction(),
+    padImagesFunction(),
     ...sgemmFunctions(relaxedSimd()),
   ], shared);
 }
@@ -773,6 +775,7 @@ export interface SimdKernels {
   bernoulli: BernoulliKernel;
   bernoulliGrad: BernoulliGradKernel;
   stridedAdd: StridedAddKernel;
+  padImages: PadImagesKernel;
   sgemmPack: SgemmPackKernel;
   sgemmPanels: SgemmPanelsKernel;
 }
@@ -829,6 +832,7 @@ export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels
         bernoulli: instance.exports.bernoulli as BernoulliKernel,
         bernoulliGrad: instance.exports.bernoulliGrad as BernoulliGradKernel,
         stridedAdd: instance.exports.stridedAdd as StridedAddKernel,
+        padImages: instance.exports.padImages as PadImagesKernel,
         sgemmPack: instance.exports.sgemmPack as SgemmPackKernel,
         sgemmPanels: instance.exports.sgemmPanels as SgemmPanelsKernel,
       };

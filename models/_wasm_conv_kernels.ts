@@ -30,7 +30,7 @@ import type { ConvShape } from "./_native_dnnl.ts";
 import { PANEL_COLUMNS, ROW_SCRATCH_BYTES } from "./_simd_sgemm.ts";
 import { alongside, type HelperTask, readyHelper, splitPass } from "./_simd_helper.ts";
 import { MAX_TASKS } from "./_simd_helper_protocol.ts";
-import { heapMemory, simdKernels } from "./_simd_wasm.ts";
+import { heapMemory, type SimdKernels, simdKernels } from "./_simd_wasm.ts";
 
 /** The part of the wasm backend these kernels use. */
 interface WasmBackend {
@@ -79,59 +79,79 @@ export interface WasmConvKernelsOptions {
 const SPLIT_MULTIPLY_ADDS = 1 << 20;
 
 /**
- * Copies the images at byte offset `xAt` into `to` with the zero padding of
- * `s` around each; returns `to`.
+ * The zero-padded copy of one input image: its row width, whether there is
+ * one, its floats, and the floats set aside for it (whole cache lines, so
+ * the two threads' copies never share one).
  */
-function padInto(heap: Float32Array, s: ConvShape, xAt: number, to: number): number {
+function paddedImage(
+  s: ConvShape,
+): { wp: number; padded: boolean; imageFloats: number; slotFloats: number } {
   const hp = s.h + s.top + s.bottom, wp = s.w + s.left + s.right;
-  const dst = to >>> 2, from = xAt >>> 2, run = s.w * s.ci;
-  heap.fill(0, dst, dst + s.n * hp * wp * s.ci);
-  for (let b = 0; b < s.n; b++) {
-    for (let h = 0; h < s.h; h++) {
-      const src = from + (b * s.h + h) * run;
-      heap.copyWithin(dst + ((b * hp + h + s.top) * wp + s.left) * s.ci, src, src + run);
-    }
-  }
-  return to;
+  const imageFloats = hp * wp * s.ci;
+  return {
+    wp,
+    padded: s.top + s.bottom + s.left + s.right > 0,
+    imageFloats,
+    slotFloats: Math.ceil(imageFloats / 16) * 16,
+  };
 }
 
-/** The zero-padded copy of one input image: its row width, whether there is one, its floats. */
-function paddedImage(s: ConvShape): { wp: number; padded: boolean; imageFloats: number } {
-  const hp = s.h + s.top + s.bottom, wp = s.w + s.left + s.right;
-  return { wp, padded: s.top + s.bottom + s.left + s.right > 0, imageFloats: hp * wp * s.ci };
+/** Runs one task here, on the caller's thread. */
+function runTask(simd: SimdKernels, t: HelperTask): void {
+  (simd[t.kernel] as (...args: number[]) => void)(...t.args);
 }
 
-/** Runs `images(from, to, rowScratch)` for [0, n): the upper half on the helper when there is one. */
+/**
+ * Runs `tasks(b, thread)` for the images b in [0, n), in order: the upper
+ * half on the helper (thread 1) when there is one and the work is large
+ * enough, the rest here (thread 0).
+ */
 function splitImages(
   memory: WebAssembly.Memory | undefined,
+  simd: SimdKernels,
   n: number,
   multiplyAdds: number,
   split: boolean,
-  scratchAt: number,
-  task: (b: number, rowScratch: number) => HelperTask,
-  run: (args: readonly number[]) => void,
+  tasks: (b: number, thread: 0 | 1) => HelperTask[],
 ): void {
   const half = n >> 1;
   const helper = !split || half === 0 || multiplyAdds < SPLIT_MULTIPLY_ADDS
     ? null
     : readyHelper(memory);
   const here = (from: number, to: number) => {
-    for (let b = from; b < to; b++) run(task(b, scratchAt).args);
+    for (let b = from; b < to; b++) for (const t of tasks(b, 0)) runTask(simd, t);
   };
   if (helper === null) {
     here(0, n);
     return;
   }
-  // The upper images on the helper, at most MAX_TASKS at a time, in order.
-  for (let from = 0; from < half; from += MAX_TASKS) {
-    const count = Math.min(MAX_TASKS, half - from);
-    const upper = Array.from(
-      { length: count },
-      (_, i) => task(half + from + i, scratchAt + ROW_SCRATCH_BYTES / 2),
-    );
-    alongside(helper, upper, () => here(from, from + count), (t) => run(t.args));
+  // The upper images on the helper, at most MAX_TASKS tasks at a time, in order.
+  const perImage = tasks(half, 1).length;
+  const batch = Math.max(1, Math.floor(MAX_TASKS / perImage));
+  for (let from = 0; from < half; from += batch) {
+    const count = Math.min(batch, half - from);
+    const upper = Array.from({ length: count }, (_, i) => tasks(half + from + i, 1)).flat();
+    alongside(helper, upper, () => here(from, from + count), (t) => runTask(simd, t));
   }
   if (n % 2 === 1) here(n - 1, n);
+}
+
+/** The padImages task that writes image b of x (at byte xAt) padded as `s` says at `to`. */
+function padTask(s: ConvShape, xAt: number, b: number, to: number): HelperTask {
+  return {
+    kernel: "padImages",
+    args: [
+      xAt + 4 * b * s.h * s.w * s.ci,
+      to,
+      1,
+      s.h,
+      4 * s.w * s.ci,
+      s.top,
+      s.bottom,
+      4 * s.left * s.ci,
+      4 * s.right * s.ci,
+    ],
+  };
 }
 
 /**
@@ -151,12 +171,14 @@ function convolve(
   const memory = heapMemory(backend.wasm);
   const simd = simdKernels(memory);
   if (simd === null || s.dilationH !== 1 || s.dilationW !== 1) return null;
-  const { wp, padded, imageFloats } = paddedImage(s);
+  const { wp, padded, imageFloats, slotFloats } = paddedImage(s);
   const k = s.kh * s.kw * s.ci;
   const packedFloats = k * Math.ceil(s.co / PANEL_COLUMNS) * PANEL_COLUMNS;
   const out = backend.makeOutput(outShape, "float32");
+  // The two threads' row scratches, the packed filter, then (with padding)
+  // one padded image per thread: each pads an image just before its product.
   const scratch = backend.makeOutput(
-    [ROW_SCRATCH_BYTES / 4 + packedFloats + (padded ? s.n * imageFloats : 0)],
+    [ROW_SCRATCH_BYTES / 4 + packedFloats + (padded ? 2 * slotFloats : 0)],
     "float32",
   );
   try {
@@ -164,7 +186,8 @@ function convolve(
     const heap = backend.wasm.HEAPF32;
     const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
     const scratchAt = at(scratch), packedAt = scratchAt + ROW_SCRATCH_BYTES;
-    const xAt = padded ? padInto(heap, s, at(x), packedAt + 4 * packedFloats) : at(x);
+    const padAt = [packedAt + 4 * packedFloats, packedAt + 4 * (packedFloats + slotFloats)];
+    const xAt = at(x);
     simd.sgemmPack(at(w), 4 * s.co, 4, k, s.co, packedAt);
     const yAt = at(out), outImage = s.oh * s.ow * s.co;
     // A bias the SIMD pass can add (4·k channels) goes on after the product
@@ -180,30 +203,31 @@ function convolve(
         filled += chunk;
       }
     }
-    const image = (b: number, rowScratch: number): HelperTask => ({
-      kernel: "sgemmPanels",
-      args: [
-        xAt + 4 * b * imageFloats,
-        4 * s.strideW * s.ci,
-        4,
-        packedAt,
-        yAt + 4 * b * outImage,
-        4 * s.co,
-        4,
-        s.oh * s.ow,
-        s.co,
-        s.kw * s.ci,
-        bias === null || biasAfter ? 0 : 1,
-        rowScratch,
-        s.ow,
-        4 * s.strideH * wp * s.ci,
-        s.kh,
-        4 * wp * s.ci,
-      ],
-    });
-    const run = (args: readonly number[]) =>
-      simd.sgemmPanels(...(args as Parameters<typeof simd.sgemmPanels>));
-    splitImages(memory, s.n, s.n * s.oh * s.ow * k * s.co, split, scratchAt, image, run);
+    const image = (b: number, thread: 0 | 1): HelperTask[] => {
+      const product: HelperTask = {
+        kernel: "sgemmPanels",
+        args: [
+          padded ? padAt[thread] : xAt + 4 * b * imageFloats,
+          4 * s.strideW * s.ci,
+          4,
+          packedAt,
+          yAt + 4 * b * outImage,
+          4 * s.co,
+          4,
+          s.oh * s.ow,
+          s.co,
+          s.kw * s.ci,
+          bias === null || biasAfter ? 0 : 1,
+          scratchAt + thread * (ROW_SCRATCH_BYTES / 2),
+          s.ow,
+          4 * s.strideH * wp * s.ci,
+          s.kh,
+          4 * wp * s.ci,
+        ],
+      };
+      return padded ? [padTask(s, xAt, b, padAt[thread]), product] : [product];
+    };
+    splitImages(memory, simd, s.n, s.n * s.oh * s.ow * k * s.co, split, image);
     const bytes = 4 * s.n * outImage, colBytes = 4 * s.co;
     if (biasAfter) {
       const biasAt = at(bias!);
@@ -264,21 +288,27 @@ function filterGradient(
     "float32",
   );
   try {
-    const heap = backend.wasm.HEAPF32; // after the allocations, which may grow the heap
     const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
     const scratchAt = at(scratch), packedAt = scratchAt + ROW_SCRATCH_BYTES;
-    const xAt = padded ? padInto(heap, s, at(x), packedAt + 4 * s.n * packedImage) : at(x);
+    const paddedAt = packedAt + 4 * s.n * packedImage;
+    const xAt = padded ? paddedAt : at(x);
     const dyAt = at(dy), dwAt = at(out);
-    for (let b = 0; b < s.n; b++) {
-      simd.sgemmPack(
-        dyAt + 4 * b * steps * s.co,
-        4 * s.co,
-        4,
-        steps,
-        s.co,
-        packedAt + 4 * b * packedImage,
-      );
-    }
+    // Every image's dy packed and x padded first (both threads read them all),
+    // the images shared between the threads.
+    splitImages(memory, simd, s.n, s.n * steps * m * s.co, split, (b) => {
+      const pack: HelperTask = {
+        kernel: "sgemmPack",
+        args: [
+          dyAt + 4 * b * steps * s.co,
+          4 * s.co,
+          4,
+          steps,
+          s.co,
+          packedAt + 4 * b * packedImage,
+        ],
+      };
+      return padded ? [padTask(s, at(x), b, paddedAt + 4 * b * imageFloats), pack] : [pack];
+    });
     // Rows [from, to) (whole groups of KW·Ci) of image b's product.
     const rows = (b: number, from: number, to: number, rowScratch: number) => [
       xAt + 4 * b * imageFloats + (from / (s.kw * s.ci)) * 4 * wp * s.ci,

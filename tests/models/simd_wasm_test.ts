@@ -47,6 +47,33 @@ Deno.test("blockTranspose moves blocks of floats as units", () => {
   assert.deepEqual(Array.from(heap.subarray(100, 124)), [0, 3, 1, 4, 2, 5].flatMap(block));
 });
 
+Deno.test("padImages writes each image with its zero border, over whatever was there", () => {
+  const { heap, kernels } = setup();
+  // Two images of 2 rows × 3 pixels × 1 channel: values 1…6 and 11…16.
+  heap.set([1, 2, 3, 4, 5, 6, 11, 12, 13, 14, 15, 16], 0);
+  heap.fill(NaN, 100, 160); // stale floats in the destination
+  // One row above, none below; one pixel left, two right: 4 rows of 6.
+  kernels.padImages(0, 400, 2, 2, 12, 1, 0, 4, 8);
+  const image = (a: number) =>
+    [
+      [0, 0, 0, 0, 0, 0],
+      [0, a, a + 1, a + 2, 0, 0],
+      [0, a + 3, a + 4, a + 5, 0, 0],
+    ].flat();
+  assert.deepEqual(Array.from(heap.subarray(100, 136)), [...image(1), ...image(11)]);
+  assert.ok(Number.isNaN(heap[136]), "nothing past the last padded image is written");
+  // One row of two pixels × two channels, a border on every side (1 row, 1 pixel).
+  heap.set([1, -1, 2, -2], 0);
+  heap.fill(NaN, 100, 130);
+  kernels.padImages(0, 400, 1, 1, 16, 1, 1, 8, 8);
+  const zeros = Array(8).fill(0);
+  assert.deepEqual(
+    Array.from(heap.subarray(100, 124)),
+    [...zeros, 0, 0, 1, -1, 2, -2, 0, 0, ...zeros],
+  );
+  assert.ok(Number.isNaN(heap[124]));
+});
+
 Deno.test("columnSum adds the rows", () => {
   const { heap, kernels } = setup();
   heap.set([1, 2, 3, 4, 10, 20, 30, 40, 0.5, 0.25, -3, 1e6], 0);
