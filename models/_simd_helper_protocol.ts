@@ -40,7 +40,7 @@ export type HelperKernel = typeof KERNELS[number];
  * arguments (byte offsets and counts), unused ones 0.
  */
 export const HYPER = 8;
-/** Numbers per task in the task block: the kernel number and up to 16 arguments. */
-export const TASK = 17;
+/** Numbers per task in the task block: the kernel number and up to 17 arguments. */
+export const TASK = 18;
 /** Tasks a batch holds at most. */
 export const MAX_TASKS = 512;

@@ -19,8 +19,8 @@
  *
  * Strides are in bytes. Element (i, k) of op(A) lies at a + i·aRow + k·aStep,
  * element (k, j) of op(B) at b + k·bRow + j·bStep, and C(i, j) at
- * c + i·cRow + j·cStep, so a transposed operand or output is only a choice
- * of strides.
+ * c + i·cRow + j·cStep (for a plain matrix), so a transposed operand or
+ * output is only a choice of strides.
  */
 import { counted, get, i32, set, simd, uleb, type WasmFunction } from "./_wasm_assembler.ts";
 
@@ -44,7 +44,10 @@ export type SgemmPackKernel = (
  * row; groupRows = m for a plain matrix). K comes in `kGroups` (≥ 1) runs of
  * k steps: step q of run h of row i lies at row(i) + h·aKGroup + q·aStep (a
  * convolution's filter rows; kGroups = 1 for a plain matrix), and the panels
- * hold all kGroups·k rows.
+ * hold all kGroups·k rows. C's rows come in the same groups, `cGroup` bytes
+ * apart: C(i, j) lies at c + g·cGroup + w·cRow + j·cStep (cGroup =
+ * groupRows·cRow for a dense C; a transposed convolution's output phase
+ * writes every stride-th pixel of every stride-th row).
  */
 export type SgemmPanelsKernel = (
   a: number,
@@ -63,6 +66,7 @@ export type SgemmPanelsKernel = (
   aGroup: number,
   kGroups: number,
   aKGroup: number,
+  cGroup: number,
 ) => void;
 
 /** Rows of a tile (broadcast elements of op(A) per step). */
@@ -217,16 +221,17 @@ function panelsBody(fused: boolean): number[] {
     10,
     11,
   ];
-  const [GROUP_ROWS, A_GROUP, K_GROUPS, A_K_GROUP] = [12, 13, 14, 15];
-  // Locals after the 16 parameters: 18 i32, 15 v128, then 3 i32.
+  const [GROUP_ROWS, A_GROUP, K_GROUPS, A_K_GROUP, C_GROUP] = [12, 13, 14, 15, 16];
+  // Locals after the 17 parameters: 18 i32, 15 v128, then 9 i32.
   const [J, COLS, I, ROWS, Q, KK, T, CC, PANEL, WHOLE, G, W] = Array.from(
     { length: 12 },
-    (_, i) => 16 + i,
+    (_, i) => 17 + i,
   );
-  const P = [28, 29, 30, 31, 32, 33]; // op(A)'s six row pointers
-  const ACC = Array.from({ length: 12 }, (_, i) => 34 + i); // row r: ACC[2r], ACC[2r + 1]
-  const [B0, B1, AV] = [46, 47, 48];
-  const [ADJACENT, H, JUMP] = [49, 50, 51];
+  const P = [29, 30, 31, 32, 33, 34]; // op(A)'s six row pointers
+  const ACC = Array.from({ length: 12 }, (_, i) => 35 + i); // row r: ACC[2r], ACC[2r + 1]
+  const [B0, B1, AV] = [47, 48, 49];
+  const [ADJACENT, H, JUMP] = [50, 51, 52];
+  const CR = [53, 54, 55, 56, 57, 58]; // the tile's rows' byte offsets in C
   const madd = (acc: number, b: number) =>
     fused
       ? [...get(AV), ...get(b), ...get(acc), ...F32X4_MADD, ...set(acc)]
@@ -374,11 +379,7 @@ function panelsBody(fused: boolean): number[] {
       BR_IF,
       0,
       ...get(C),
-      ...get(I),
-      ...i32(r),
-      I32_ADD,
-      ...get(C_ROW),
-      I32_MUL,
+      ...get(CR[r]),
       I32_ADD,
       ...get(J),
       ...get(C_STEP),
@@ -447,6 +448,14 @@ function panelsBody(fused: boolean): number[] {
       I32_MUL,
       I32_ADD,
       ...set(p),
+      ...get(G),
+      ...get(C_GROUP),
+      I32_MUL,
+      ...get(W),
+      ...get(C_ROW),
+      I32_MUL,
+      I32_ADD,
+      ...set(CR[r]),
     ]),
     ...ACC.flatMap((acc) => [...vZero, ...set(acc)]),
     ...get(PANEL),
@@ -521,12 +530,14 @@ function panelsBody(fused: boolean): number[] {
     ...bump(PANEL, [...get(K), ...get(K_GROUPS), I32_MUL, ...i32(4 * PANEL_COLUMNS), I32_MUL]),
   ];
   return [
-    3,
+    4,
     18,
     I32,
     15,
     V128,
     3,
+    I32,
+    6,
     I32,
     // aKGroup less the k steps a run has already moved the pointers
     ...get(A_K_GROUP),
@@ -549,7 +560,7 @@ function panelsBody(fused: boolean): number[] {
 export function sgemmFunctions(fused: boolean): WasmFunction[] {
   return [
     { name: "sgemmPack", params: Array(6).fill(I32), body: packBody() },
-    { name: "sgemmPanels", params: Array(16).fill(I32), body: panelsBody(fused) },
+    { name: "sgemmPanels", params: Array(17).fill(I32), body: panelsBody(fused) },
   ];
 }
 

@@ -1,28 +1,30 @@
 /**
- * `Conv2D`, `FusedConv2D` and `Conv2DBackpropFilter` for the wasm backend on
- * the library's own SIMD product (_simd_sgemm.ts), where no oneDNN computes
- * them. (The filter gradient is described at {@link filterGradient}: 57
- * against 88 ms on the conv net's largest layer, where the XNNPACK-based
- * kernel repacks all of dy as a filter on every call.) Each image's
- * output is one call: its OH·OW output pixels are the rows (in groups of OW,
- * one output row each), the KH·KW·Ci filter taps the K steps (in KH runs of
- * KW·Ci contiguous input floats, one input row each), read in place from the
- * (padded) input, with the filter packed once per call. There is no im2col
- * copy. On the conv net's layers this measured 1.6–2.8× XNNPACK's
- * convolution in tfjs 4.22 (32–35 against 17–21 GFLOP/s on 32 channels, and
- * 4.0 against 11.2 ms on the one-channel first layer; one thread, 2-core
- * Xeon, 2026-12-07). The data gradient of a convolution and the forward pass
- * of a transposed one (Conv2DBackpropInput) are stride-1 convolutions here
- * too (_conv2d_backprop_input_wasm.ts), so they take this path as well.
+ * `Conv2D`, `FusedConv2D`, `Conv2DBackpropFilter` and `Conv2DBackpropInput`
+ * for the wasm backend on the library's own SIMD product (_simd_sgemm.ts),
+ * where no oneDNN computes them. (The filter gradient is described at
+ * {@link filterGradient}: 57 against 88 ms on the conv net's largest layer,
+ * where the XNNPACK-based kernel repacks all of dy as a filter on every
+ * call; the transposed convolution at {@link transposedConvolve}.) Each
+ * image's output is one call: its OH·OW output pixels are the rows (in
+ * groups of OW, one output row each), the KH·KW·Ci filter taps the K steps
+ * (in KH runs of KW·Ci contiguous input floats, one input row each), read in
+ * place from the (padded) input, with the filter packed once per call. There
+ * is no im2col copy. On the conv net's layers this measured 1.6–2.8×
+ * XNNPACK's convolution in tfjs 4.22 (32–35 against 17–21 GFLOP/s on 32
+ * channels, and 4.0 against 11.2 ms on the one-channel first layer; one
+ * thread, 2-core Xeon, 2026-12-07).
  *
- * Padding is a zero-padded copy of the input in heap scratch. With the SIMD
- * helper thread ready, the upper half of the images runs on it.
+ * Padding is a zero-padded copy of each image in heap scratch, made on the
+ * thread that multiplies it just before (_simd_pad.ts). With the SIMD helper
+ * thread ready, the upper half of the images runs on it.
  *
  * Left to the original kernels: NCHW, dilations other than 1 (the
  * XNNPACK-based filter gradient's swapped convolution is one), non-float32
  * tensors, shapes tfjs would reject (for its own error), FusedConv2D with an
- * activation other than linear or ReLU, PReLU weights, or a bias that is not
- * one value per output channel.
+ * activation other than linear or ReLU, PReLU weights, a bias that is not
+ * one value per output channel, or a transposed convolution into fewer than
+ * 8 (or not 8k) channels (the stacked phases of _conv2d_backprop_input_wasm.ts,
+ * whose convolution still runs here).
  */
 import type * as tf from "@tensorflow/tfjs";
 import { convShape } from "./_native_conv_kernels.ts";
@@ -63,6 +65,8 @@ export interface OriginalWasmConvKernels {
   FusedConv2D: tf.KernelConfig;
   /** The wasm backend's `Conv2DBackpropFilter` (the library's, _conv2d_backprop_filter_wasm.ts). */
   Conv2DBackpropFilter: tf.KernelConfig;
+  /** The wasm backend's `Conv2DBackpropInput` (the library's, _conv2d_backprop_input_wasm.ts). */
+  Conv2DBackpropInput: tf.KernelConfig;
 }
 
 /** Options of {@link wasmConvKernels}. */
@@ -223,6 +227,7 @@ function convolve(
           4 * s.strideH * wp * s.ci,
           s.kh,
           4 * wp * s.ci,
+          4 * s.ow * s.co,
         ],
       };
       return padded ? [padTask(s, xAt, b, padAt[thread]), product] : [product];
@@ -251,6 +256,145 @@ function convolve(
         ([a, b, n]) => simd.relu(a, b, n),
       );
     }
+    return out;
+  } catch (e) {
+    backend.disposeData(out.dataId, true);
+    throw e;
+  } finally {
+    backend.disposeData(scratch.dataId, true);
+  }
+}
+
+/**
+ * The transposed convolution dx = conv(·, W)ᵀ dy (Conv2DBackpropInput: a
+ * convolution's data gradient and conv2dTranspose's forward pass) into a new
+ * output of `s`'s input shape, or null where this path does not apply. As in
+ * _conv2d_backprop_input_wasm.ts, output phase (rh, rw), the pixels h ≡ rh −
+ * top (mod sH) and likewise for w, is a stride-1 convolution of dy (padded by
+ * the sub-filter's taps less one) with its own ⌈KH/sH⌉×⌈KW/sW⌉ sub-filter.
+ * Here each phase is one product per image that computes only its own
+ * pixels and writes them in place, every sH-th row and sW-th pixel of dx (C
+ * in row groups): no extra border row and column of phase outputs (13–56%
+ * more multiply-adds on the conv net's layers) and no interleaving pass
+ * after. Each image is padded, then its phases multiplied, on one thread;
+ * the helper takes half of the images. Applies to ci % 8 == 0 (full panels:
+ * fewer channels waste most of each tile; the stacked path keeps those).
+ */
+function transposedConvolve(
+  backend: WasmBackend,
+  s: ConvShape,
+  dy: tf.TensorInfo,
+  w: tf.TensorInfo,
+  split: boolean,
+): tf.TensorInfo | null {
+  const memory = heapMemory(backend.wasm);
+  const simd = simdKernels(memory);
+  if (simd === null || s.dilationH !== 1 || s.dilationW !== 1 || s.ci % PANEL_COLUMNS !== 0) {
+    return null;
+  }
+  const { kh, kw, strideH: sh, strideW: sw, ci: c, co } = s;
+  const jh = Math.ceil(kh / sh), jw = Math.ceil(kw / sw); // taps per phase
+  // Phase rows q of each phase: h = q·sH + r − top; dy padded by jh − 1 above.
+  const qh = Math.ceil((s.h + s.top) / sh), qw = Math.ceil((s.w + s.left) / sw);
+  const pads: ConvShape = {
+    ...s,
+    h: s.oh,
+    w: s.ow,
+    ci: co,
+    top: jh - 1,
+    bottom: Math.max(0, qh - s.oh),
+    left: jw - 1,
+    right: Math.max(0, qw - s.ow),
+  };
+  const { wp, slotFloats } = paddedImage(pads);
+  const k = jh * jw * co, phases = sh * sw;
+  const packedPhase = k * c; // c is whole panels
+  const denseFloats = k * phases * c;
+  const out = backend.makeOutput([s.n, s.h, s.w, c], "float32");
+  const scratch = backend.makeOutput(
+    [ROW_SCRATCH_BYTES / 4 + phases * packedPhase + denseFloats + 2 * slotFloats],
+    "float32",
+  );
+  try {
+    const heap = backend.wasm.HEAPF32; // after the allocations, which may grow the heap
+    const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
+    const scratchAt = at(scratch), packedAt = scratchAt + ROW_SCRATCH_BYTES;
+    const denseAt = packedAt + 4 * phases * packedPhase;
+    const padAt = [denseAt + 4 * denseFloats, denseAt + 4 * (denseFloats + slotFloats)];
+    // The sub-filters side by side, D[(th, tw, o), (rh, rw, ci)] =
+    // W[rh + (jh−1−th)·sH, rw + (jw−1−tw)·sW, ci, o] (0 past the filter),
+    // then each phase's columns packed.
+    const wAt = at(w) >>> 2, d0 = denseAt >>> 2;
+    for (let th = 0; th < jh; th++) {
+      for (let tw = 0; tw < jw; tw++) {
+        for (let o = 0; o < co; o++) {
+          const row = d0 + ((th * jw + tw) * co + o) * phases * c;
+          for (let rh = 0; rh < sh; rh++) {
+            const fh = rh + (jh - 1 - th) * sh;
+            for (let rw = 0; rw < sw; rw++) {
+              const fw = rw + (jw - 1 - tw) * sw, to = row + (rh * sw + rw) * c;
+              if (fh >= kh || fw >= kw) {
+                heap.fill(0, to, to + c);
+                continue;
+              }
+              const from = wAt + (fh * kw + fw) * c * co + o;
+              for (let ch = 0; ch < c; ch++) heap[to + ch] = heap[from + ch * co];
+            }
+          }
+        }
+      }
+    }
+    for (let phase = 0; phase < phases; phase++) {
+      simd.sgemmPack(
+        denseAt + 4 * phase * c,
+        4 * phases * c,
+        4,
+        k,
+        c,
+        packedAt + 4 * phase * packedPhase,
+      );
+    }
+    // Each phase's first phase row and column inside dx, and their counts.
+    const first = (r: number, pad: number, stride: number) =>
+      Math.max(0, Math.ceil((pad - r) / stride));
+    const count = (r: number, pad: number, stride: number, size: number) =>
+      Math.floor((size - 1 + pad - r) / stride) - first(r, pad, stride) + 1;
+    const dyAt = at(dy), dxAt = at(out);
+    const image = (b: number, thread: 0 | 1): HelperTask[] => {
+      const tasks = [padTask(pads, dyAt, b, padAt[thread])];
+      for (let rh = 0; rh < sh; rh++) {
+        const q0 = first(rh, s.top, sh), nq = count(rh, s.top, sh, s.h);
+        for (let rw = 0; rw < sw; rw++) {
+          const p0 = first(rw, s.left, sw), np = count(rw, s.left, sw, s.w);
+          if (nq <= 0 || np <= 0) continue;
+          const h0 = q0 * sh + rh - s.top, w0 = p0 * sw + rw - s.left;
+          tasks.push({
+            kernel: "sgemmPanels",
+            args: [
+              padAt[thread] + 4 * (q0 * wp + p0) * co,
+              4 * co,
+              4,
+              packedAt + 4 * (rh * sw + rw) * packedPhase,
+              dxAt + 4 * ((b * s.h + h0) * s.w + w0) * c,
+              4 * sw * c,
+              4,
+              nq * np,
+              c,
+              jw * co,
+              0,
+              scratchAt + thread * (ROW_SCRATCH_BYTES / 2),
+              np,
+              4 * wp * co,
+              jh,
+              4 * wp * co,
+              4 * sh * s.w * c,
+            ],
+          });
+        }
+      }
+      return tasks;
+    };
+    splitImages(memory, simd, s.n, s.n * s.oh * s.ow * kh * kw * c * co, split, image);
     return out;
   } catch (e) {
     backend.disposeData(out.dataId, true);
@@ -327,6 +471,7 @@ function filterGradient(
       4 * wp * s.ci,
       s.oh,
       4 * s.strideH * wp * s.ci,
+      4 * s.kw * s.ci * s.co,
     ];
     const run = (args: readonly number[]) =>
       simd.sgemmPanels(...(args as Parameters<typeof simd.sgemmPanels>));
@@ -362,14 +507,15 @@ function filterGradient(
 }
 
 /**
- * Kernel configs for the wasm backend's `Conv2D` and `FusedConv2D` on the
- * library's SIMD product, falling back to `originals` for the cases they do
+ * Kernel configs for the wasm backend's `Conv2D`, `FusedConv2D`,
+ * `Conv2DBackpropFilter` and `Conv2DBackpropInput` on the library's SIMD
+ * product, falling back to `originals` for the cases they do
  * not cover (see the module notes). Register them in place of the originals:
  * `tf.unregisterKernel(name, "wasm"); tf.registerKernel(config)`.
  *
  * @param originals the kernels in use now, from `tf.getKernel(name, "wasm")`.
  * @param options whether to split with the SIMD helper thread.
- * @returns the three kernel configs.
+ * @returns the four kernel configs.
  * @throws {TypeError} when an original kernel is missing.
  *
  * @example
@@ -389,6 +535,7 @@ function filterGradient(
  *   "Conv2D",
  *   "FusedConv2D",
  *   "Conv2DBackpropFilter",
+ *   "Conv2DBackpropInput",
  * ]);
  * ```
  */
@@ -397,13 +544,18 @@ export function wasmConvKernels(
   options: WasmConvKernelsOptions = {},
 ): tf.KernelConfig[] {
   const { helper: split = true } = options;
-  const { Conv2D: conv, FusedConv2D: fused, Conv2DBackpropFilter: filter } = originals ?? {};
+  const {
+    Conv2D: conv,
+    FusedConv2D: fused,
+    Conv2DBackpropFilter: filter,
+    Conv2DBackpropInput: input,
+  } = originals ?? {};
   if (
     conv?.kernelFunc === undefined || fused?.kernelFunc === undefined ||
-    filter?.kernelFunc === undefined
+    filter?.kernelFunc === undefined || input?.kernelFunc === undefined
   ) {
     throw new TypeError(
-      "Cannot build the wasm convolution kernels: originals must hold the Conv2D, FusedConv2D and Conv2DBackpropFilter kernels",
+      "Cannot build the wasm convolution kernels: originals must hold the Conv2D, FusedConv2D, Conv2DBackpropFilter and Conv2DBackpropInput kernels",
     );
   }
   const floats = (...ts: (tf.TensorInfo | undefined)[]) => ts.every((t) => t?.dtype === "float32");
@@ -464,9 +616,21 @@ export function wasmConvKernels(
       filter.kernelFunc(args);
   };
 
+  const backpropInput = (args: KernelArgs) => {
+    const { dy, filter: w } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+    const planned = floats(dy, w) ? convShape(attrs.inputShape, w.shape, attrs, 1) : null;
+    const fits = planned !== null && planned.outShape.length === dy.shape.length &&
+      planned.outShape.every((d, i) => d === dy.shape[i]);
+    return (fits &&
+      transposedConvolve(args.backend as unknown as WasmBackend, planned.shape, dy, w, split)) ??
+      input.kernelFunc(args);
+  };
+
   return [
     { ...conv, kernelFunc: conv2d as unknown as tf.KernelFunc },
     { ...fused, kernelFunc: fusedConv2d as unknown as tf.KernelFunc },
     { ...filter, kernelFunc: backpropFilter as unknown as tf.KernelFunc },
+    { ...input, kernelFunc: backpropInput as unknown as tf.KernelFunc },
   ];
 }

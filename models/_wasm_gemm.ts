@@ -191,6 +191,7 @@ export function wasmGemm(
                 0,
                 1,
                 0,
+                m * c.row,
               ],
             });
           }

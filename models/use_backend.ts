@@ -167,6 +167,7 @@ function setUpWasmProducts(): void {
       Conv2D: tf.getKernel("Conv2D", "wasm")!,
       FusedConv2D: tf.getKernel("FusedConv2D", "wasm")!,
       Conv2DBackpropFilter: tf.getKernel("Conv2DBackpropFilter", "wasm")!,
+      Conv2DBackpropInput: tf.getKernel("Conv2DBackpropInput", "wasm")!,
     }));
     wasmProducts.conv = true;
   }

@@ -267,6 +267,7 @@ function splitConv(): number {
     Conv2D: tf.getKernel("Conv2D", "wasm")!,
     FusedConv2D: tf.getKernel("FusedConv2D", "wasm")!,
     Conv2DBackpropFilter: tf.getKernel("Conv2DBackpropFilter", "wasm")!,
+    Conv2DBackpropInput: tf.getKernel("Conv2DBackpropInput", "wasm")!,
   };
   const use = (configs: tf.KernelConfig[]) =>
     configs.forEach((c) => {

@@ -120,6 +120,12 @@ const CASES: { x: number[]; w: number[]; s: [number, number]; pad: Pad; d?: [num
   { x: [2, 9, 7, 2], w: [3, 3, 2, 3], s: [1, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
   { x: [1, 3, 3, 17], w: [1, 1, 17, 33], s: [1, 1], pad: "valid" },
   { x: [2, 9, 7, 1], w: [3, 3, 1, 5], s: [1, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
+  // 8k input channels: the wasm product's transposed convolution computes each output phase in place.
+  { x: [3, 8, 8, 8], w: [4, 4, 8, 5], s: [2, 2], pad: "same" },
+  { x: [2, 9, 7, 16], w: [3, 3, 16, 4], s: [2, 3], pad: "valid" },
+  { x: [2, 9, 7, 8], w: [3, 3, 8, 3], s: [1, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
+  { x: [2, 8, 8, 8], w: [1, 1, 8, 3], s: [2, 2], pad: "valid" }, // phases with no tap
+  { x: [2, 10, 11, 8], w: [5, 4, 8, 6], s: [3, 2], pad: "same" },
   { x: [2, 11, 11, 4], w: [3, 3, 4, 5], s: [1, 1], pad: "same", d: [2, 2] }, // forward only
 ];
 

@@ -121,6 +121,7 @@ for (const fused of [false, true]) {
                   0,
                   1,
                   0,
+                  m * 4 * (tc ? 1 : ldc),
                 );
                 const want = reference(a, b, accumulate ? c0 : null, m, n, k);
                 const label = `${m}×${k}·${k}×${n} tA ${ta} tB ${tb} tC ${tc} acc ${accumulate}`;
@@ -159,9 +160,9 @@ Deno.test("sgemm kernels: a known product by hand", () => {
   heap.set([1, 2, 3, 4], 0);
   heap.set([5, 6, 7, 8], 8);
   pack(32, 8, 4, 2, 2, 256);
-  panels(0, 8, 4, 256, 64, 8, 4, 2, 2, 2, 0, 1024, 2, 0, 1, 0);
+  panels(0, 8, 4, 256, 64, 8, 4, 2, 2, 2, 0, 1024, 2, 0, 1, 0, 16);
   assert.deepEqual(Array.from(heap.subarray(16, 20)), [19, 22, 43, 50]);
-  panels(0, 8, 4, 256, 64, 8, 4, 2, 2, 2, 1, 1024, 2, 0, 1, 0);
+  panels(0, 8, 4, 256, 64, 8, 4, 2, 2, 2, 1, 1024, 2, 0, 1, 0, 16);
   assert.deepEqual(Array.from(heap.subarray(16, 20)), [38, 44, 86, 100]);
 });
 
@@ -227,7 +228,7 @@ Deno.test("wasmGemm: null without a heap", () => {
   assert.equal(wasmGemm(undefined), null);
 });
 
-Deno.test("sgemm kernels: op(A)'s rows in groups (a convolution's image rows)", () => {
+Deno.test("sgemm kernels: op(A)'s and C's rows in groups (a convolution's image rows)", () => {
   for (const fused of relaxedSimd() ? [false, true] : [false]) {
     const { memory, pack, panels } = kernels(fused);
     let seed = 900;
@@ -251,8 +252,13 @@ Deno.test("sgemm kernels: op(A)'s rows in groups (a convolution's image rows)", 
           }
         }
         heap.set(b, bAt / 4);
+        // C dense, or (with adjacent rows) every other row of every other
+        // group-sized block, as a transposed convolution's output phase.
+        const cRow = rowsAdjacent ? 8 * n : 4 * n,
+          cGroup = rowsAdjacent ? 2 * group * cRow : group * cRow;
+        const cFloats = groups * cGroup / 4;
         const packedAt = bAt + 4 * k * n + 64, cAt = packedAt + 32 * k * Math.ceil(n / 8) + 64;
-        const scratchAt = cAt + 4 * m * n + 64;
+        const scratchAt = cAt + 4 * cFloats + 64;
         pack(bAt, 4 * n, 4, k, n, packedAt);
         panels(
           aAt,
@@ -260,7 +266,7 @@ Deno.test("sgemm kernels: op(A)'s rows in groups (a convolution's image rows)", 
           aStep,
           packedAt,
           cAt,
-          4 * n,
+          cRow,
           4,
           m,
           n,
@@ -271,18 +277,27 @@ Deno.test("sgemm kernels: op(A)'s rows in groups (a convolution's image rows)", 
           aGroup,
           1,
           0,
+          cGroup,
         );
         const want = reference(a, b, null, m, n, k);
-        for (let x = 0; x < m * n; x++) {
-          const got = heap[cAt / 4 + x];
-          assert.ok(
-            Math.abs(got - want[x]) <= 1e-6 * k + 1e-6,
-            `m ${m} n ${n} k ${k} group ${group} adjacent ${rowsAdjacent} at ${x}: ${got} vs ${
-              want[x]
-            }`,
-          );
+        const written = new Set<number>();
+        for (let i = 0; i < m; i++) {
+          const g = Math.floor(i / group), w = i % group;
+          for (let j = 0; j < n; j++) {
+            const at = (cAt + g * cGroup + w * cRow) / 4 + j;
+            written.add(at);
+            const got = heap[at];
+            assert.ok(
+              Math.abs(got - want[i * n + j]) <= 1e-6 * k + 1e-6,
+              `m ${m} n ${n} k ${k} group ${group} adjacent ${rowsAdjacent} at (${i}, ${j}): ${got} vs ${
+                want[i * n + j]
+              }`,
+            );
+          }
         }
-        assert.equal(heap[cAt / 4 + m * n], SENTINEL);
+        for (let x = cAt / 4; x < cAt / 4 + cFloats + 8; x++) {
+          if (!written.has(x)) assert.equal(heap[x], SENTINEL, `C's gaps are untouched (${x})`);
+        }
       }
     }
   }
@@ -332,6 +347,7 @@ Deno.test("sgemm kernels: K in runs (a convolution's filter rows) equals a direc
         4 * s * wp * ci,
         kh,
         4 * wp * ci,
+        4 * ow * co,
       );
       for (let i = 0; i < oh; i++) {
         for (let j = 0; j < ow; j++) {
