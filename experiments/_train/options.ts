@@ -131,7 +131,7 @@ export const OPTIONS = {
     help: "observation model of the decoder",
     affectsTraining: true,
   },
-  steps: { kind: "integer", default: 3000, min: 1, help: "training steps (minibatches)" },
+  steps: { kind: "integer", default: 3600, min: 1, help: "training steps (minibatches)" },
   "batch-size": {
     kind: "integer",
     default: 64,
