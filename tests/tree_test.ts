@@ -81,6 +81,11 @@ const PRIVATE_IMPORTS_ALLOWED: readonly (readonly [from: string, to: string])[] 
   ["bench/train_step_variants.ts", "models/_conv2d_backprop_input_wasm.ts"],
   ["bench/train_step_variants.ts", "models/_explicit_same_padding_wasm.ts"],
   ["bench/train_step_variants.ts", "models/_transpose_wasm.ts"],
+  // The in-process A/B registers this tree's plain-wasm convolutions against
+  // another checkout's (whose kernels it must build the same way).
+  ["bench/_conv_ab.ts", "models/_wasm_conv_kernels.ts"],
+  ["bench/_conv_ab.ts", "models/_simd_wasm.ts"],
+  ["bench/_conv_ab.ts", "models/_conv2d_backprop_input_wasm.ts"],
 ];
 
 /** The top-level folder of a repository path; a file at the root is its own folder. */
