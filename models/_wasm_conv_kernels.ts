@@ -530,6 +530,7 @@ function filterGradient(
  *   Conv2D: tf.getKernel("Conv2D", "wasm")!,
  *   FusedConv2D: tf.getKernel("FusedConv2D", "wasm")!,
  *   Conv2DBackpropFilter: tf.getKernel("Conv2DBackpropFilter", "wasm")!,
+ *   Conv2DBackpropInput: tf.getKernel("Conv2DBackpropInput", "wasm")!,
  * });
  * assert.deepEqual(kernels.map((k) => k.kernelName), [
  *   "Conv2D",
