@@ -294,6 +294,7 @@ for (const provider of providers) {
     fn() {
       const x = tf.tensor4d(values([2, 8, 8, 3], 1), [2, 8, 8, 3]);
       const w = tf.tensor4d(values([4, 4, 3, 5], 2), [4, 4, 3, 5]);
+      const w8 = tf.tensor4d(values([4, 4, 8, 5], 3), [4, 4, 8, 5]); // 8 channels: by phase
       register(provider.kernels);
       const backend = tf.findBackend("wasm") as unknown as { numDataIds(): number };
       try {
@@ -316,7 +317,14 @@ for (const provider of providers) {
               2,
               "same",
             );
-            return [gx, gw, t, one].map((v) => v.dataSync()[0]);
+            const phases = tf.conv2dTranspose(
+              tf.ones([2, 4, 4, 5]) as tf.Tensor4D,
+              w8,
+              [2, 8, 8, 8],
+              2,
+              "same",
+            );
+            return [gx, gw, t, one, phases].map((v) => v.dataSync()[0]);
           });
         run();
         const tensors = tf.memory().numTensors, ids = backend.numDataIds();
@@ -325,7 +333,7 @@ for (const provider of providers) {
         assert.equal(backend.numDataIds(), ids);
       } finally {
         register(Object.values(originals));
-        tf.dispose([x, w]);
+        tf.dispose([x, w, w8]);
       }
     },
   });
