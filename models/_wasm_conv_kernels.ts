@@ -100,6 +100,29 @@ function paddedImage(
   };
 }
 
+/**
+ * Makes the output (`outShape`) and a heap scratch of `scratchFloats`, runs
+ * `fill` on them, and frees the scratch (and the output, if `fill` throws).
+ */
+function withScratch(
+  backend: WasmBackend,
+  outShape: number[],
+  scratchFloats: number,
+  fill: (out: tf.TensorInfo, scratch: tf.TensorInfo) => void,
+): tf.TensorInfo {
+  const out = backend.makeOutput(outShape, "float32");
+  const scratch = backend.makeOutput([scratchFloats], "float32");
+  try {
+    fill(out, scratch);
+    return out;
+  } catch (e) {
+    backend.disposeData(out.dataId, true);
+    throw e;
+  } finally {
+    backend.disposeData(scratch.dataId, true);
+  }
+}
+
 /** Runs one task here, on the caller's thread. */
 function runTask(simd: SimdKernels, t: HelperTask): void {
   (simd[t.kernel] as (...args: number[]) => void)(...t.args);
@@ -178,91 +201,85 @@ function convolve(
   const { wp, padded, imageFloats, slotFloats } = paddedImage(s);
   const k = s.kh * s.kw * s.ci;
   const packedFloats = k * Math.ceil(s.co / PANEL_COLUMNS) * PANEL_COLUMNS;
-  const out = backend.makeOutput(outShape, "float32");
   // The two threads' row scratches, the packed filter, then (with padding)
   // one padded image per thread: each pads an image just before its product.
-  const scratch = backend.makeOutput(
-    [ROW_SCRATCH_BYTES / 4 + packedFloats + (padded ? 2 * slotFloats : 0)],
-    "float32",
-  );
-  try {
-    // The heap after the allocations, which may have grown it.
-    const heap = backend.wasm.HEAPF32;
-    const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
-    const scratchAt = at(scratch), packedAt = scratchAt + ROW_SCRATCH_BYTES;
-    const padAt = [packedAt + 4 * packedFloats, packedAt + 4 * (packedFloats + slotFloats)];
-    const xAt = at(x);
-    simd.sgemmPack(at(w), 4 * s.co, 4, k, s.co, packedAt);
-    const yAt = at(out), outImage = s.oh * s.ow * s.co;
-    // A bias the SIMD pass can add (4·k channels) goes on after the product
-    // (acc + bias: the bits of bias + acc), one pass split with the helper;
-    // another is the product's starting value, filled here.
-    const biasAfter = bias !== null && s.co % 4 === 0;
-    if (bias !== null && !biasAfter) {
-      const b0 = at(bias) >>> 2, y0 = yAt >>> 2;
-      heap.copyWithin(y0, b0, b0 + s.co);
-      for (let filled = s.co; filled < s.n * outImage;) {
-        const chunk = Math.min(filled, s.n * outImage - filled);
-        heap.copyWithin(y0 + filled, y0, y0 + chunk);
-        filled += chunk;
+  return withScratch(
+    backend,
+    outShape,
+    ROW_SCRATCH_BYTES / 4 + packedFloats + (padded ? 2 * slotFloats : 0),
+    (out, scratch) => {
+      // The heap after the allocations, which may have grown it.
+      const heap = backend.wasm.HEAPF32;
+      const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
+      const scratchAt = at(scratch), packedAt = scratchAt + ROW_SCRATCH_BYTES;
+      const padAt = [packedAt + 4 * packedFloats, packedAt + 4 * (packedFloats + slotFloats)];
+      const xAt = at(x);
+      simd.sgemmPack(at(w), 4 * s.co, 4, k, s.co, packedAt);
+      const yAt = at(out), outImage = s.oh * s.ow * s.co;
+      // A bias the SIMD pass can add (4·k channels) goes on after the product
+      // (acc + bias: the bits of bias + acc), one pass split with the helper;
+      // another is the product's starting value, filled here.
+      const biasAfter = bias !== null && s.co % 4 === 0;
+      if (bias !== null && !biasAfter) {
+        const b0 = at(bias) >>> 2, y0 = yAt >>> 2;
+        heap.copyWithin(y0, b0, b0 + s.co);
+        for (let filled = s.co; filled < s.n * outImage;) {
+          const chunk = Math.min(filled, s.n * outImage - filled);
+          heap.copyWithin(y0 + filled, y0, y0 + chunk);
+          filled += chunk;
+        }
       }
-    }
-    const image = (b: number, thread: 0 | 1): HelperTask[] => {
-      const product: HelperTask = {
-        kernel: "sgemmPanels",
-        args: [
-          padded ? padAt[thread] : xAt + 4 * b * imageFloats,
-          4 * s.strideW * s.ci,
-          4,
-          packedAt,
-          yAt + 4 * b * outImage,
-          4 * s.co,
-          4,
-          s.oh * s.ow,
-          s.co,
-          s.kw * s.ci,
-          bias === null || biasAfter ? 0 : 1,
-          scratchAt + thread * (ROW_SCRATCH_BYTES / 2),
-          s.ow,
-          4 * s.strideH * wp * s.ci,
-          s.kh,
-          4 * wp * s.ci,
-          4 * s.ow * s.co,
-        ],
+      const image = (b: number, thread: 0 | 1): HelperTask[] => {
+        const product: HelperTask = {
+          kernel: "sgemmPanels",
+          args: [
+            padded ? padAt[thread] : xAt + 4 * b * imageFloats,
+            4 * s.strideW * s.ci,
+            4,
+            packedAt,
+            yAt + 4 * b * outImage,
+            4 * s.co,
+            4,
+            s.oh * s.ow,
+            s.co,
+            s.kw * s.ci,
+            bias === null || biasAfter ? 0 : 1,
+            scratchAt + thread * (ROW_SCRATCH_BYTES / 2),
+            s.ow,
+            4 * s.strideH * wp * s.ci,
+            s.kh,
+            4 * wp * s.ci,
+            4 * s.ow * s.co,
+          ],
+        };
+        return padded ? [padTask(s, xAt, b, padAt[thread]), product] : [product];
       };
-      return padded ? [padTask(s, xAt, b, padAt[thread]), product] : [product];
-    };
-    splitImages(memory, simd, s.n, s.n * s.oh * s.ow * k * s.co, split, image);
-    const bytes = 4 * s.n * outImage, colBytes = 4 * s.co;
-    if (biasAfter) {
-      const biasAt = at(bias!);
-      const pass = (low: number, n: number) => [yAt + low, biasAt, yAt + low, n, colBytes];
-      splitPass(
-        memory,
-        "biasAdd",
-        bytes,
-        colBytes,
-        pass,
-        ([a, b, c, n, w]) => simd.biasAdd(a, b, c, n, w),
-      );
-    }
-    if (relu) {
-      splitPass(
-        memory,
-        "relu",
-        bytes,
-        16,
-        (low, n) => [yAt + low, yAt + low, n],
-        ([a, b, n]) => simd.relu(a, b, n),
-      );
-    }
-    return out;
-  } catch (e) {
-    backend.disposeData(out.dataId, true);
-    throw e;
-  } finally {
-    backend.disposeData(scratch.dataId, true);
-  }
+      splitImages(memory, simd, s.n, s.n * s.oh * s.ow * k * s.co, split, image);
+      const bytes = 4 * s.n * outImage, colBytes = 4 * s.co;
+      if (biasAfter) {
+        const biasAt = at(bias!);
+        const pass = (low: number, n: number) => [yAt + low, biasAt, yAt + low, n, colBytes];
+        splitPass(
+          memory,
+          "biasAdd",
+          bytes,
+          colBytes,
+          pass,
+          ([a, b, c, n, w]) => simd.biasAdd(a, b, c, n, w),
+        );
+      }
+      if (relu) {
+        splitPass(
+          memory,
+          "relu",
+          bytes,
+          16,
+          (low, n) => [yAt + low, yAt + low, n],
+          ([a, b, n]) => simd.relu(a, b, n),
+        );
+      }
+    },
+  );
 }
 
 /**
@@ -310,98 +327,92 @@ function transposedConvolve(
   const k = jh * jw * co, phases = sh * sw;
   const packedPhase = k * c; // c is whole panels
   const denseFloats = k * phases * c;
-  const out = backend.makeOutput([s.n, s.h, s.w, c], "float32");
-  const scratch = backend.makeOutput(
-    [ROW_SCRATCH_BYTES / 4 + phases * packedPhase + denseFloats + 2 * slotFloats],
-    "float32",
-  );
-  try {
-    const heap = backend.wasm.HEAPF32; // after the allocations, which may grow the heap
-    const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
-    const scratchAt = at(scratch), packedAt = scratchAt + ROW_SCRATCH_BYTES;
-    const denseAt = packedAt + 4 * phases * packedPhase;
-    const padAt = [denseAt + 4 * denseFloats, denseAt + 4 * (denseFloats + slotFloats)];
-    // The sub-filters side by side, D[(th, tw, o), (rh, rw, ci)] =
-    // W[rh + (jh−1−th)·sH, rw + (jw−1−tw)·sW, ci, o] (0 past the filter),
-    // then each phase's columns packed.
-    const wAt = at(w) >>> 2, d0 = denseAt >>> 2;
-    for (let th = 0; th < jh; th++) {
-      for (let tw = 0; tw < jw; tw++) {
-        for (let o = 0; o < co; o++) {
-          const row = d0 + ((th * jw + tw) * co + o) * phases * c;
-          for (let rh = 0; rh < sh; rh++) {
-            const fh = rh + (jh - 1 - th) * sh;
-            for (let rw = 0; rw < sw; rw++) {
-              const fw = rw + (jw - 1 - tw) * sw, to = row + (rh * sw + rw) * c;
-              if (fh >= kh || fw >= kw) {
-                heap.fill(0, to, to + c);
-                continue;
+  return withScratch(
+    backend,
+    [s.n, s.h, s.w, c],
+    ROW_SCRATCH_BYTES / 4 + phases * packedPhase + denseFloats + 2 * slotFloats,
+    (out, scratch) => {
+      const heap = backend.wasm.HEAPF32; // after the allocations, which may grow the heap
+      const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
+      const scratchAt = at(scratch), packedAt = scratchAt + ROW_SCRATCH_BYTES;
+      const denseAt = packedAt + 4 * phases * packedPhase;
+      const padAt = [denseAt + 4 * denseFloats, denseAt + 4 * (denseFloats + slotFloats)];
+      // The sub-filters side by side, D[(th, tw, o), (rh, rw, ci)] =
+      // W[rh + (jh−1−th)·sH, rw + (jw−1−tw)·sW, ci, o] (0 past the filter),
+      // then each phase's columns packed.
+      const wAt = at(w) >>> 2, d0 = denseAt >>> 2;
+      for (let th = 0; th < jh; th++) {
+        for (let tw = 0; tw < jw; tw++) {
+          for (let o = 0; o < co; o++) {
+            const row = d0 + ((th * jw + tw) * co + o) * phases * c;
+            for (let rh = 0; rh < sh; rh++) {
+              const fh = rh + (jh - 1 - th) * sh;
+              for (let rw = 0; rw < sw; rw++) {
+                const fw = rw + (jw - 1 - tw) * sw, to = row + (rh * sw + rw) * c;
+                if (fh >= kh || fw >= kw) {
+                  heap.fill(0, to, to + c);
+                  continue;
+                }
+                const from = wAt + (fh * kw + fw) * c * co + o;
+                for (let ch = 0; ch < c; ch++) heap[to + ch] = heap[from + ch * co];
               }
-              const from = wAt + (fh * kw + fw) * c * co + o;
-              for (let ch = 0; ch < c; ch++) heap[to + ch] = heap[from + ch * co];
             }
           }
         }
       }
-    }
-    for (let phase = 0; phase < phases; phase++) {
-      simd.sgemmPack(
-        denseAt + 4 * phase * c,
-        4 * phases * c,
-        4,
-        k,
-        c,
-        packedAt + 4 * phase * packedPhase,
-      );
-    }
-    // Each phase's first phase row and column inside dx, and their counts.
-    const first = (r: number, pad: number, stride: number) =>
-      Math.max(0, Math.ceil((pad - r) / stride));
-    const count = (r: number, pad: number, stride: number, size: number) =>
-      Math.floor((size - 1 + pad - r) / stride) - first(r, pad, stride) + 1;
-    const dyAt = at(dy), dxAt = at(out);
-    const image = (b: number, thread: 0 | 1): HelperTask[] => {
-      const tasks = [padTask(pads, dyAt, b, padAt[thread])];
-      for (let rh = 0; rh < sh; rh++) {
-        const q0 = first(rh, s.top, sh), nq = count(rh, s.top, sh, s.h);
-        for (let rw = 0; rw < sw; rw++) {
-          const p0 = first(rw, s.left, sw), np = count(rw, s.left, sw, s.w);
-          if (nq <= 0 || np <= 0) continue;
-          const h0 = q0 * sh + rh - s.top, w0 = p0 * sw + rw - s.left;
-          tasks.push({
-            kernel: "sgemmPanels",
-            args: [
-              padAt[thread] + 4 * (q0 * wp + p0) * co,
-              4 * co,
-              4,
-              packedAt + 4 * (rh * sw + rw) * packedPhase,
-              dxAt + 4 * ((b * s.h + h0) * s.w + w0) * c,
-              4 * sw * c,
-              4,
-              nq * np,
-              c,
-              jw * co,
-              0,
-              scratchAt + thread * (ROW_SCRATCH_BYTES / 2),
-              np,
-              4 * wp * co,
-              jh,
-              4 * wp * co,
-              4 * sh * s.w * c,
-            ],
-          });
-        }
+      for (let phase = 0; phase < phases; phase++) {
+        simd.sgemmPack(
+          denseAt + 4 * phase * c,
+          4 * phases * c,
+          4,
+          k,
+          c,
+          packedAt + 4 * phase * packedPhase,
+        );
       }
-      return tasks;
-    };
-    splitImages(memory, simd, s.n, s.n * s.oh * s.ow * kh * kw * c * co, split, image);
-    return out;
-  } catch (e) {
-    backend.disposeData(out.dataId, true);
-    throw e;
-  } finally {
-    backend.disposeData(scratch.dataId, true);
-  }
+      // Each phase's first phase row and column inside dx, and their counts.
+      const first = (r: number, pad: number, stride: number) =>
+        Math.max(0, Math.ceil((pad - r) / stride));
+      const count = (r: number, pad: number, stride: number, size: number) =>
+        Math.floor((size - 1 + pad - r) / stride) - first(r, pad, stride) + 1;
+      const dyAt = at(dy), dxAt = at(out);
+      const image = (b: number, thread: 0 | 1): HelperTask[] => {
+        const tasks = [padTask(pads, dyAt, b, padAt[thread])];
+        for (let rh = 0; rh < sh; rh++) {
+          const q0 = first(rh, s.top, sh), nq = count(rh, s.top, sh, s.h);
+          for (let rw = 0; rw < sw; rw++) {
+            const p0 = first(rw, s.left, sw), np = count(rw, s.left, sw, s.w);
+            if (nq <= 0 || np <= 0) continue;
+            const h0 = q0 * sh + rh - s.top, w0 = p0 * sw + rw - s.left;
+            tasks.push({
+              kernel: "sgemmPanels",
+              args: [
+                padAt[thread] + 4 * (q0 * wp + p0) * co,
+                4 * co,
+                4,
+                packedAt + 4 * (rh * sw + rw) * packedPhase,
+                dxAt + 4 * ((b * s.h + h0) * s.w + w0) * c,
+                4 * sw * c,
+                4,
+                nq * np,
+                c,
+                jw * co,
+                0,
+                scratchAt + thread * (ROW_SCRATCH_BYTES / 2),
+                np,
+                4 * wp * co,
+                jh,
+                4 * wp * co,
+                4 * sh * s.w * c,
+              ],
+            });
+          }
+        }
+        return tasks;
+      };
+      splitImages(memory, simd, s.n, s.n * s.oh * s.ow * kh * kw * c * co, split, image);
+    },
+  );
 }
 
 /**
@@ -426,84 +437,77 @@ function filterGradient(
   const { wp, padded, imageFloats } = paddedImage(s);
   const steps = s.oh * s.ow, m = s.kh * s.kw * s.ci;
   const packedImage = steps * Math.ceil(s.co / PANEL_COLUMNS) * PANEL_COLUMNS;
-  const out = backend.makeOutput([s.kh, s.kw, s.ci, s.co], "float32");
-  const scratch = backend.makeOutput(
-    [ROW_SCRATCH_BYTES / 4 + s.n * packedImage + (padded ? s.n * imageFloats : 0)],
-    "float32",
-  );
-  try {
-    const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
-    const scratchAt = at(scratch), packedAt = scratchAt + ROW_SCRATCH_BYTES;
-    const paddedAt = packedAt + 4 * s.n * packedImage;
-    const xAt = padded ? paddedAt : at(x);
-    const dyAt = at(dy), dwAt = at(out);
-    // Every image's dy packed and x padded first (both threads read them all),
-    // the images shared between the threads.
-    splitImages(memory, simd, s.n, s.n * steps * m * s.co, split, (b) => {
-      const pack: HelperTask = {
-        kernel: "sgemmPack",
-        args: [
-          dyAt + 4 * b * steps * s.co,
-          4 * s.co,
-          4,
-          steps,
-          s.co,
-          packedAt + 4 * b * packedImage,
-        ],
-      };
-      return padded ? [padTask(s, at(x), b, paddedAt + 4 * b * imageFloats), pack] : [pack];
-    });
-    // Rows [from, to) (whole groups of KW·Ci) of image b's product.
-    const rows = (b: number, from: number, to: number, rowScratch: number) => [
-      xAt + 4 * b * imageFloats + (from / (s.kw * s.ci)) * 4 * wp * s.ci,
-      4,
-      4 * s.strideW * s.ci,
-      packedAt + 4 * b * packedImage,
-      dwAt + 4 * from * s.co,
-      4 * s.co,
-      4,
-      to - from,
-      s.co,
-      s.ow,
-      b === 0 ? 0 : 1,
-      rowScratch,
-      s.kw * s.ci,
-      4 * wp * s.ci,
-      s.oh,
-      4 * s.strideH * wp * s.ci,
-      4 * s.kw * s.ci * s.co,
-    ];
-    const run = (args: readonly number[]) =>
-      simd.sgemmPanels(...(args as Parameters<typeof simd.sgemmPanels>));
-    // Every image adds into all of dW, so the threads split its rows, not the images.
-    const low = (s.kh >> 1) * s.kw * s.ci;
-    const helper = !split || low === 0 || s.n * steps * m * s.co < SPLIT_MULTIPLY_ADDS
-      ? null
-      : readyHelper(memory);
-    if (helper === null) {
-      for (let b = 0; b < s.n; b++) run(rows(b, 0, m, scratchAt));
-    } else {
-      for (let from = 0; from < s.n; from += MAX_TASKS) {
-        const to = Math.min(s.n, from + MAX_TASKS);
-        const upper: HelperTask[] = [];
-        for (let b = from; b < to; b++) {
-          upper.push({
-            kernel: "sgemmPanels",
-            args: rows(b, low, m, scratchAt + ROW_SCRATCH_BYTES / 2),
-          });
+  return withScratch(
+    backend,
+    [s.kh, s.kw, s.ci, s.co],
+    ROW_SCRATCH_BYTES / 4 + s.n * packedImage + (padded ? s.n * imageFloats : 0),
+    (out, scratch) => {
+      const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
+      const scratchAt = at(scratch), packedAt = scratchAt + ROW_SCRATCH_BYTES;
+      const paddedAt = packedAt + 4 * s.n * packedImage;
+      const xAt = padded ? paddedAt : at(x);
+      const dyAt = at(dy), dwAt = at(out);
+      // Every image's dy packed and x padded first (both threads read them all),
+      // the images shared between the threads.
+      splitImages(memory, simd, s.n, s.n * steps * m * s.co, split, (b) => {
+        const pack: HelperTask = {
+          kernel: "sgemmPack",
+          args: [
+            dyAt + 4 * b * steps * s.co,
+            4 * s.co,
+            4,
+            steps,
+            s.co,
+            packedAt + 4 * b * packedImage,
+          ],
+        };
+        return padded ? [padTask(s, at(x), b, paddedAt + 4 * b * imageFloats), pack] : [pack];
+      });
+      // Rows [from, to) (whole groups of KW·Ci) of image b's product.
+      const rows = (b: number, from: number, to: number, rowScratch: number) => [
+        xAt + 4 * b * imageFloats + (from / (s.kw * s.ci)) * 4 * wp * s.ci,
+        4,
+        4 * s.strideW * s.ci,
+        packedAt + 4 * b * packedImage,
+        dwAt + 4 * from * s.co,
+        4 * s.co,
+        4,
+        to - from,
+        s.co,
+        s.ow,
+        b === 0 ? 0 : 1,
+        rowScratch,
+        s.kw * s.ci,
+        4 * wp * s.ci,
+        s.oh,
+        4 * s.strideH * wp * s.ci,
+        4 * s.kw * s.ci * s.co,
+      ];
+      const run = (args: readonly number[]) => runTask(simd, { kernel: "sgemmPanels", args });
+      // Every image adds into all of dW, so the threads split its rows, not the images.
+      const low = (s.kh >> 1) * s.kw * s.ci;
+      const helper = !split || low === 0 || s.n * steps * m * s.co < SPLIT_MULTIPLY_ADDS
+        ? null
+        : readyHelper(memory);
+      if (helper === null) {
+        for (let b = 0; b < s.n; b++) run(rows(b, 0, m, scratchAt));
+      } else {
+        for (let from = 0; from < s.n; from += MAX_TASKS) {
+          const to = Math.min(s.n, from + MAX_TASKS);
+          const upper: HelperTask[] = [];
+          for (let b = from; b < to; b++) {
+            upper.push({
+              kernel: "sgemmPanels",
+              args: rows(b, low, m, scratchAt + ROW_SCRATCH_BYTES / 2),
+            });
+          }
+          alongside(helper, upper, () => {
+            for (let b = from; b < to; b++) run(rows(b, 0, low, scratchAt));
+          }, (t) => runTask(simd, t));
         }
-        alongside(helper, upper, () => {
-          for (let b = from; b < to; b++) run(rows(b, 0, low, scratchAt));
-        }, (t) => run(t.args));
       }
-    }
-    return out;
-  } catch (e) {
-    backend.disposeData(out.dataId, true);
-    throw e;
-  } finally {
-    backend.disposeData(scratch.dataId, true);
-  }
+    },
+  );
 }
 
 /**
